@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { version } from '../../package.json';
+import { analyzeCommand } from './analyze';
+import { reportCommand } from './report';
+import { EXIT, UsageError } from './exit';
+
+const HELP = `scaling-lens ${version}: reasoning and scaling analysis from the command line
+
+Usage:
+  scaling-lens analyze PATH... [--json] [--x COLUMN] [--y COLUMN]
+      What Scaling Lens finds in each file (or each file under a folder): format, rows,
+      the chart it would draw, and every problem as file:line:column.
+  scaling-lens report PATH... -o report.html [--x COLUMN] [--y COLUMN]
+      A self-contained HTML page with the same charts (no network needed to view it).
+
+Options:
+  --json        machine-readable output on stdout
+  --x, --y      columns for the chart axes (detected from common names otherwise)
+  -o, --output  where to write the report
+  -h, --help    this help
+  -v, --version the version
+
+Exit codes: 0 ok, 1 input problems found (what could be analysed is still printed),
+2 usage error.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        x: { type: 'string' },
+        y: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`scaling-lens: ${(e as Error).message}\nRun 'scaling-lens --help' for usage.\n`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    process.stdout.write(`${version}\n`);
+    return EXIT.ok;
+  }
+  const [command, ...paths] = positionals;
+  if (values.help || !command) {
+    (values.help ? process.stdout : process.stderr).write(HELP);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const axes = { x: values.x, y: values.y };
+  try {
+    switch (command) {
+      case 'analyze':
+        return await analyzeCommand(paths, { json: !!values.json, axes });
+      case 'report':
+        return await reportCommand(paths, { output: values.output, axes });
+      default:
+        throw new UsageError(`unknown command '${command}' (expected analyze or report)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`scaling-lens: ${e.message}\nRun 'scaling-lens --help' for usage.\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`scaling-lens: internal error: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 3;
+  },
+);

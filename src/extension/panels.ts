@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import type { PanelKind as ProtocolPanelKind, PanelResult } from '../protocol/lsp';
+import type { HostToWebview, WebviewState, WebviewToHost } from '../protocol/webview';
+import { config } from './config';
+import type { Ctx } from './ctx';
+import { setWebviewHtml, webviewOptions } from './webviewContent';
+import { handleCommonMessage } from './webviewMessages';
+
+export const PANEL_VIEW_TYPE = 'scalingLens.panel';
+
+export type PanelKind = Exclude<ProtocolPanelKind, 'file'>;
+
+const TITLES: Record<PanelKind, string> = {
+  fit: 'Scaling Law Fit',
+  tts: 'Test-Time Scaling',
+  trace: 'Trace Analysis',
+  plan: 'Budget Planner',
+};
+
+export interface RenderReport {
+  kind: PanelKind;
+  uri?: string;
+  charts: { id: string; points: number }[];
+  at: number;
+}
+
+/**
+ * One editor panel per kind (fit, test-time scaling, trace, planner), reused across files. A
+ * panel remembers its file in webview state, so VS Code can restore it after a reload.
+ */
+export class Panels implements vscode.Disposable {
+  private readonly open = new Map<PanelKind, { panel: vscode.WebviewPanel; uri?: string; ready: Promise<void> }>();
+  private readonly renderedEmitter = new vscode.EventEmitter<RenderReport>();
+  /** Fires each time a panel's webview reports it drew (tests and the log use it). */
+  readonly onRendered = this.renderedEmitter.event;
+  readonly lastRendered = new Map<PanelKind, RenderReport>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly ctx: Ctx, private readonly extensionUri: vscode.Uri) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: WebviewState | undefined) => {
+          const kind = (state?.restore?.kind as PanelKind | undefined) ?? 'fit';
+          const uri = state?.restore?.uri;
+          this.adopt(kind, panel, uri);
+          if (uri) await this.show(kind, vscode.Uri.parse(uri));
+        },
+      }),
+    );
+  }
+
+  private adopt(kind: PanelKind, panel: vscode.WebviewPanel, uri?: string) {
+    panel.webview.options = webviewOptions(this.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity.svg');
+    let markReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    const entry = { panel, uri, ready };
+    this.open.set(kind, entry);
+    panel.webview.onDidReceiveMessage(async (m: WebviewToHost) => {
+      if (m.type === 'ready') markReady();
+      else if (m.type === 'rendered') {
+        const report = { kind, uri: entry.uri, charts: m.charts, at: Date.now() };
+        this.lastRendered.set(kind, report);
+        this.renderedEmitter.fire(report);
+      } else if (!(await handleCommonMessage(m, (s) => this.ctx.log(s)))) {
+        // scaleChanged needs no host action; the webview keeps it in its state.
+      }
+    });
+    panel.onDidDispose(() => {
+      if (this.open.get(kind)?.panel === panel) this.open.delete(kind);
+    });
+    setWebviewHtml(panel.webview, this.extensionUri, TITLES[kind]);
+    return entry;
+  }
+
+  private panelFor(kind: PanelKind) {
+    const existing = this.open.get(kind);
+    if (existing) {
+      existing.panel.reveal(existing.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, TITLES[kind], { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.extensionUri));
+    return this.adopt(kind, panel);
+  }
+
+  private async post(kind: PanelKind, message: HostToWebview): Promise<void> {
+    const entry = this.open.get(kind);
+    if (!entry) return;
+    await entry.ready;
+    await entry.panel.webview.postMessage(message);
+  }
+
+  /** Opens (or reuses) the panel of this kind and shows the server's analysis of `uri` in it. */
+  async show(kind: PanelKind, uri: vscode.Uri): Promise<PanelResult | undefined> {
+    const entry = this.panelFor(kind);
+    entry.uri = uri.toString();
+    entry.panel.title = `${TITLES[kind]}: ${uri.path.split('/').pop()}`;
+    void this.post(kind, { type: 'busy', text: `Analysing ${vscode.workspace.asRelativePath(uri)}…` });
+    try {
+      const result = await this.ctx.requestPanel({ uri: uri.toString(), kind }, `Scaling Lens: analysing ${vscode.workspace.asRelativePath(uri)}`);
+      await this.post(kind, { type: 'render', spec: result.panel, scale: config.defaultScale, restore: { uri: entry.uri, kind } });
+      return result;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      await this.post(kind, { type: 'error', text: message });
+      if (!/cancel/i.test(message)) void vscode.window.showErrorMessage(`Scaling Lens: ${message}`);
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    for (const { panel } of this.open.values()) panel.dispose();
+    this.renderedEmitter.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

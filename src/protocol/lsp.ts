@@ -1,0 +1,62 @@
+import { NotificationType, RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
+import type { PanelSpec } from './spec';
+
+/**
+ * Every custom request and notification between the extension and the analysis server, typed
+ * once here and used by both sides. Other LSP clients can call them by these method names.
+ */
+
+export type PanelKind = 'fit' | 'tts' | 'trace' | 'plan' | 'file';
+
+export interface PanelParams extends WorkDoneProgressParams {
+  /** The file's URI; it need not be open in the editor. */
+  uri: string;
+  /** Which analysis the panel shows; `file` is the plain view of what the file holds. */
+  kind?: PanelKind;
+  /** Column names for the axes; detected when absent. */
+  x?: string | null;
+  y?: string | null;
+}
+
+export interface PanelResult {
+  uri: string;
+  /** Reader id, or null when the file is not a format Scaling Lens reads. */
+  format: string | null;
+  summary: string;
+  problemCount: number;
+  panel: PanelSpec;
+}
+
+/** The panel spec for a file (points of one metric against another, and a column summary). */
+export const PanelRequest = new RequestType<PanelParams, PanelResult, void>('scalingLens/panel');
+
+export interface FindRunLogsParams {
+  /** Folders to search, as URIs. */
+  folders: string[];
+}
+
+export interface RunLogCandidate {
+  uri: string;
+  format: string;
+  /** e.g. "CSV run log: 24 rows, 5 columns". */
+  summary: string;
+}
+
+/** Files in the workspace that a run-log reader claims, for the Fit command's picker. */
+export const FindRunLogsRequest = new RequestType<FindRunLogsParams, RunLogCandidate[], void>('scalingLens/findRunLogs');
+
+export interface ServerStatus {
+  state: 'ready' | 'busy';
+  version: string;
+  /** The server's process id, shown in the log and used by tests that crash it on purpose. */
+  pid: number;
+  message?: string;
+}
+
+/** Sent by the server when it is ready and around long work, for the status bar. */
+export const ServerStatusNotification = new NotificationType<ServerStatus>('scalingLens/status');
+
+/** Settings the server reads (section `scalingLens`). */
+export interface ServerSettings {
+  runLog: { xColumn: string | null; yColumn: string | null };
+}

@@ -1,0 +1,174 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { relative } from 'node:path';
+import {
+  createConnection,
+  LSPErrorCodes,
+  ProposedFeatures,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { version } from '../../package.json';
+import { CancelledError } from '../core/work';
+import { FindRunLogsRequest, PanelRequest, ServerStatusNotification, type PanelKind, type PanelParams, type PanelResult, type ServerSettings } from '../protocol/lsp';
+import type { PanelSpec } from '../protocol/spec';
+import { AnalysisCache } from './analysisCache';
+import { toDiagnostic } from './diagnostics';
+import { findRunLogs } from './workspaceScan';
+
+// createConnection picks the transport from argv: --stdio, --node-ipc or --socket=N.
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+let folders: WorkspaceFolder[] = [];
+let canPullConfiguration = false;
+let settings: ServerSettings | undefined;
+/** Files the user asked about (not open in an editor) whose diagnostics stay published. */
+const pinned = new Set<string>();
+
+const DEFAULT_SETTINGS: ServerSettings = { runLog: { xColumn: null, yColumn: null } };
+
+function displayName(uri: string): string {
+  if (!uri.startsWith('file:')) return uri;
+  const path = fileURLToPath(uri);
+  for (const f of folders) {
+    const root = fileURLToPath(f.uri);
+    const rel = relative(root, path);
+    if (!rel.startsWith('..')) return rel;
+  }
+  return path;
+}
+
+const cache = new AnalysisCache(documents, displayName);
+
+async function getSettings(): Promise<ServerSettings> {
+  if (settings) return settings;
+  if (!canPullConfiguration) return (settings = DEFAULT_SETTINGS);
+  const raw = (await connection.workspace.getConfiguration('scalingLens')) as Partial<ServerSettings> | null;
+  settings = { runLog: { ...DEFAULT_SETTINGS.runLog, ...(raw?.runLog ?? {}) } };
+  return settings;
+}
+
+async function axesFor(params?: { x?: string | null; y?: string | null }) {
+  const s = await getSettings();
+  return { x: params?.x ?? s.runLog.xColumn ?? undefined, y: params?.y ?? s.runLog.yColumn ?? undefined };
+}
+
+connection.onInitialize((params): InitializeResult => {
+  folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+  canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      workspace: { workspaceFolders: { supported: true } },
+    },
+    serverInfo: { name: 'Scaling Lens analysis server', version },
+  };
+});
+
+connection.onInitialized(() => {
+  connection.console.info(`Scaling Lens analysis server ${version} ready (pid ${process.pid}, node ${process.version}).`);
+  connection.sendNotification(ServerStatusNotification, { state: 'ready', version, pid: process.pid });
+});
+
+connection.onDidChangeConfiguration(() => {
+  settings = undefined;
+  cache.clear();
+  for (const doc of documents.all()) schedule(doc.uri, 0);
+  for (const uri of pinned) schedule(uri, 0);
+});
+
+const timers = new Map<string, NodeJS.Timeout>();
+
+/** Re-analyses a document after typing pauses, then publishes its diagnostics. */
+function schedule(uri: string, delayMs: number): void {
+  clearTimeout(timers.get(uri));
+  timers.set(
+    uri,
+    setTimeout(() => {
+      timers.delete(uri);
+      void publish(uri);
+    }, delayMs),
+  );
+}
+
+async function publish(uri: string): Promise<void> {
+  try {
+    const analysis = await cache.get(uri, await axesFor());
+    const doc = documents.get(uri);
+    connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: analysis.problems.map(toDiagnostic) });
+  } catch (e) {
+    connection.console.error(`Could not analyse ${displayName(uri)}: ${(e as Error).message}`);
+  }
+}
+
+documents.onDidOpen((e) => schedule(e.document.uri, 0));
+documents.onDidChangeContent((e) => schedule(e.document.uri, 200));
+documents.onDidClose((e) => {
+  clearTimeout(timers.get(e.document.uri));
+  cache.drop(e.document.uri);
+  // A closed buffer's diagnostics described unsaved text; pinned files fall back to the disk copy.
+  if (pinned.has(e.document.uri)) schedule(e.document.uri, 0);
+  else connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+const NOT_YET: Partial<Record<PanelKind, string>> = {
+  tts: 'Test-time scaling curves (pass@k, majority@k) are not in this version yet; this shows what the file holds.',
+  trace: 'Trace analysis (thinking and answer tokens, markers) is not in this version yet; this shows what the file holds.',
+  plan: 'The budget planner is not in this version yet; this shows what the file holds.',
+};
+
+/** The panel for the analysis asked for; kinds not built yet say so rather than pretend. */
+function panelFor(kind: PanelKind, base: PanelSpec): PanelSpec {
+  const note = NOT_YET[kind];
+  return note ? { ...base, messages: [{ severity: 'info', text: note }, ...(base.messages ?? [])] } : base;
+}
+
+connection.onRequest(PanelRequest, async (params: PanelParams, token: CancellationToken): Promise<PanelResult> => {
+  const progress = await connection.window.attachWorkDoneProgress(params.workDoneToken);
+  progress.begin('Scaling Lens', 0, `Reading ${displayName(params.uri)}`, true);
+  const started = Date.now();
+  try {
+    const analysis = await cache.get(params.uri, await axesFor(params), {
+      cancel: token,
+      progress: (fraction, message) => progress.report(Math.round(fraction * 100), message),
+    });
+    if (!documents.get(params.uri)) pinned.add(params.uri);
+    connection.sendDiagnostics({ uri: params.uri, diagnostics: analysis.problems.map(toDiagnostic) });
+    connection.console.log(`Panel for ${displayName(params.uri)}: ${analysis.summary} (${Date.now() - started} ms).`);
+    return {
+      uri: params.uri,
+      format: analysis.format,
+      summary: analysis.summary,
+      problemCount: analysis.problems.length,
+      panel: panelFor(params.kind ?? 'file', analysis.panel),
+    };
+  } catch (e) {
+    if (e instanceof CancelledError || token.isCancellationRequested) {
+      connection.console.log(`Panel for ${displayName(params.uri)} cancelled after ${Date.now() - started} ms.`);
+      throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Cancelled');
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new ResponseError(LSPErrorCodes.RequestFailed, `No such file: ${displayName(params.uri)}`);
+    throw e;
+  } finally {
+    progress.done();
+  }
+});
+
+connection.onRequest(FindRunLogsRequest, async (params) => {
+  const out = [];
+  for (const folder of params.folders) {
+    for (const f of await findRunLogs(fileURLToPath(folder))) {
+      out.push({ uri: pathToFileURL(f.path).toString(), format: f.format, summary: f.title });
+    }
+  }
+  return out;
+});
+
+documents.listen(connection);
+connection.listen();

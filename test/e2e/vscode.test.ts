@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { launchChromium, newPage } from '../support/chromium';
+import type { TestOutcome } from '../integration/suite';
+import { buildRunnerVsix, CodeServer, codeServerEntry, openWorkbench, REPO, runCommand, screenshot } from './codeServer';
+
+/**
+ * The packaged extension in a real VS Code (code-server, VS Code for the browser) driven by
+ * headless Chromium, plus the integration suite running in its extension host.
+ */
+let cs: CodeServer;
+let browser: Browser;
+
+before(async () => {
+  const vsix = join(REPO, 'dist', 'scaling-lens.vsix');
+  assert.ok(existsSync(vsix), 'run `npm run package` first (npm test does)');
+  cs = new CodeServer(codeServerEntry());
+  cs.install(vsix);
+  cs.install(await buildRunnerVsix(cs.root));
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  cs?.dispose();
+});
+
+/** The frame of the webview whose document holds the chart (two iframes deep in the workbench). */
+async function chartFrame(page: Page): Promise<Frame> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      if (f === page.mainFrame()) continue;
+      try {
+        if ((await f.locator('canvas').count()) > 0) return f;
+      } catch {
+        // Frames come and go while the workbench lays out.
+      }
+    }
+    await page.waitForEvent('frameattached', { timeout: 1000 }).catch(() => undefined);
+  }
+  throw new Error('no webview frame with a canvas appeared');
+}
+
+test('Fit Scaling Law from the command palette renders the chart, and the bad row is in Problems', async () => {
+  const session = await cs.start(cs.workspaceCopy('ui'));
+  const page = await newPage(browser, { viewport: { width: 1400, height: 900 } });
+  try {
+    await openWorkbench(page, session.url);
+    await screenshot(page, '01-workbench');
+    await runCommand(page, 'Scaling Lens: Fit Scaling Law');
+    // Two run logs in examples/: the command asks which one.
+    const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'sweep.csv' });
+    await pick.first().waitFor({ timeout: 30_000 });
+    await page.keyboard.type('sweep');
+    await page.keyboard.press('Enter');
+    const frame = await chartFrame(page);
+    await frame.locator('h2', { hasText: 'loss vs flops' }).waitFor({ timeout: 30_000 });
+    const inked = await frame.evaluate(() => {
+      const c = document.querySelector('canvas')!;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return { n, w: c.width, h: c.height };
+    });
+    assert.ok(inked.w > 100 && inked.h > 100, `canvas is ${inked.w}×${inked.h}`);
+    assert.ok(inked.n > 2000, `the chart drew ${inked.n} pixels`);
+    // The webview runs under our CSP: the meta tag is in its document.
+    assert.match((await frame.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content')) ?? '', /script-src 'nonce-/);
+    await screenshot(page, '02-fit-panel');
+
+    await page.keyboard.press('Control+Shift+M');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: "expects a number, found 'diverged'" });
+    await problem.first().waitFor({ timeout: 30_000 });
+    const text = await page.locator('.markers-panel').innerText();
+    assert.match(text, /sweep\.csv/);
+    assert.match(text, /\[Ln 15, Col 45\]/);
+    await screenshot(page, '03-problems');
+  } finally {
+    await page.close();
+    await session.stop();
+  }
+});
+
+test('the integration suite passes inside code-server\'s extension host', async () => {
+  const workspace = cs.workspaceCopy('integration');
+  const results = join(cs.root, 'integration-results.json');
+  const session = await cs.start(workspace, { SCALING_LENS_IT_RESULTS: results });
+  const page = await newPage(browser, { viewport: { width: 1400, height: 900 } });
+  try {
+    // The extension host starts when a window connects.
+    await openWorkbench(page, session.url);
+    const deadline = Date.now() + 120_000;
+    while (!existsSync(results) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    await screenshot(page, '04-integration');
+    assert.ok(existsSync(results), `no results from the runner extension; code-server log:\n${session.log.join('')}`);
+    const { outcomes } = JSON.parse(readFileSync(results, 'utf8')) as { outcomes: TestOutcome[] };
+    for (const o of outcomes) console.log(`  ${o.ok ? '✔' : '✖'} ${o.name} (${o.ms} ms)`);
+    assert.ok(outcomes.length >= 5, `expected the whole suite, got ${outcomes.length} outcomes`);
+    const failed = outcomes.filter((o) => !o.ok);
+    assert.deepEqual(failed, []);
+  } finally {
+    await page.close();
+    await session.stop();
+  }
+});

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { CancellationTokenSource, LSPErrorCodes, ResponseError, WorkDoneProgress, type WorkDoneProgressBegin } from 'vscode-languageserver-protocol';
+import { DidOpenTextDocumentNotification, DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol';
+import { FindRunLogsRequest, PanelRequest } from '../../src/protocol/lsp';
+import { LspTestClient } from './lspClient';
+
+const fixtures = join(__dirname, '..', 'fixtures', 'run-logs');
+const uriOf = (p: string) => pathToFileURL(p).toString();
+let client: LspTestClient;
+let bigFile: string;
+
+before(async () => {
+  client = new LspTestClient();
+  const init = await client.initialize(uriOf(fixtures));
+  assert.equal(init.serverInfo?.name, 'Scaling Lens analysis server');
+  // A run log large enough that reading it takes a while: for progress and cancellation.
+  const dir = mkdtempSync(join(tmpdir(), 'sl-protocol-'));
+  bigFile = join(dir, 'big.csv');
+  const lines = ['step,tokens,loss'];
+  for (let i = 1; i <= 600_000; i++) lines.push(`${i},${i * 1048576},${(2 + 10 / Math.sqrt(i)).toFixed(5)}`);
+  writeFileSync(bigFile, lines.join('\n') + '\n');
+});
+
+after(async () => {
+  const code = await client.shutdown();
+  assert.equal(code, 0, `server exited with ${code}; stderr: ${client.stderr.join('')}`);
+});
+
+test('opening a run log publishes a diagnostic per bad row, at its line', async () => {
+  const path = join(fixtures, 'bad-rows.csv');
+  const uri = uriOf(path);
+  const published = client.nextDiagnostics(uri);
+  await client.conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'csv', version: 1, text: readFileSync(path, 'utf8') },
+  });
+  const { diagnostics } = await published;
+  assert.deepEqual(diagnostics.map((d) => [d.range.start.line, d.code]), [
+    [2, 'run-log/not-a-number'],
+    [3, 'run-log/field-count'],
+    [4, 'run-log/non-finite'],
+  ]);
+  assert.equal(diagnostics[0].source, 'Scaling Lens');
+  assert.equal(diagnostics[0].range.start.character, 'b,2e8,4e9,'.length);
+});
+
+test('editing the document re-publishes: fixing a row clears its diagnostic', async () => {
+  const uri = uriOf(join(fixtures, 'bad-rows.csv'));
+  const published = client.nextDiagnostics(uri);
+  await client.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 2, character: 10 }, end: { line: 2, character: 13 } }, text: '2.9' }],
+  });
+  const { diagnostics, version } = await published;
+  assert.equal(version, 2);
+  assert.deepEqual(diagnostics.map((d) => d.range.start.line), [3, 4]);
+});
+
+test('the panel request returns a chart spec of one metric against another', async () => {
+  const uri = uriOf(join(fixtures, 'bad-rows.csv'));
+  const result = await client.conn.sendRequest(PanelRequest, { uri, kind: 'fit' });
+  assert.equal(result.format, 'csv');
+  const chart = result.panel.views.find((v) => v.kind === 'chart');
+  assert.ok(chart && chart.kind === 'chart');
+  assert.equal(chart.x.label.split(' ')[0], 'tokens');
+  assert.equal(chart.y.label, 'loss');
+  // Rows a, b (fixed in the edit above), e, f have both values; c was skipped, d has NaN loss.
+  assert.equal(chart.series[0].points.length, 4);
+});
+
+test('a file that is not open is read from disk, and its diagnostics are published too', async () => {
+  const path = join(fixtures, 'lightning-metrics-head.csv');
+  const uri = uriOf(path);
+  const published = client.nextDiagnostics(uri);
+  const result = await client.conn.sendRequest(PanelRequest, { uri });
+  assert.equal(result.format, 'csv');
+  assert.equal((await published).diagnostics.length, 0);
+});
+
+test('a long request reports work-done progress', async () => {
+  const token = 'progress-test';
+  const seen: string[] = [];
+  const done = new Promise<void>((resolve) => {
+    client.conn.onProgress(WorkDoneProgress.type, token, (v) => {
+      seen.push(v.kind);
+      if (v.kind === 'begin') assert.match((v as WorkDoneProgressBegin).title, /Scaling Lens/);
+      if (v.kind === 'end') resolve();
+    });
+  });
+  const result = await client.conn.sendRequest(PanelRequest, { uri: uriOf(bigFile), workDoneToken: token });
+  await done;
+  assert.equal(result.summary.includes('600000 rows'), true, result.summary);
+  assert.equal(seen[0], 'begin');
+  assert.ok(seen.includes('report'), `expected report notifications, saw ${seen.join(',')}`);
+  assert.equal(seen[seen.length - 1], 'end');
+});
+
+test('a request can be cancelled while it runs', async () => {
+  // Touch the file so the cached analysis from the previous test is not reused.
+  writeFileSync(bigFile, readFileSync(bigFile, 'utf8') + '600001,1,2.0\n');
+  const cts = new CancellationTokenSource();
+  const pending = client.conn.sendRequest(PanelRequest, { uri: uriOf(bigFile) }, cts.token);
+  setImmediate(() => cts.cancel());
+  await assert.rejects(pending, (e: unknown) => e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled);
+  // The server is still fine afterwards.
+  const again = await client.conn.sendRequest(PanelRequest, { uri: uriOf(join(fixtures, 'bad-rows.csv')) });
+  assert.equal(again.format, 'csv');
+});
+
+test('a missing file is a request error naming it, not a crash', async () => {
+  await assert.rejects(client.conn.sendRequest(PanelRequest, { uri: uriOf(join(fixtures, 'nope.csv')) }), /No such file/);
+});
+
+test('the workspace scan lists the run logs the readers claim', async () => {
+  const found = await client.conn.sendRequest(FindRunLogsRequest, { folders: [uriOf(fixtures)] });
+  assert.deepEqual(found.map((f) => f.uri.split('/').pop()).sort(), ['bad-rows.csv', 'lightning-metrics-head.csv']);
+});

@@ -1,0 +1,199 @@
+import type { Chart } from 'chart.js';
+import type { ChartSpec, PanelSpec, TableSpec } from '../src/protocol/spec';
+import type { ExportFormat, HostToWebview, ScaleMode } from '../src/protocol/webview';
+import { drawChart } from './chart';
+import { connectHost } from './host';
+import { axisScales, modeOf } from './scales';
+import { chartToCsv, chartToSvg, PAPER_THEME } from './svg';
+import { readTheme } from './theme';
+
+/**
+ * Renders panel specs. Everything shown comes from the spec and is set as text, never parsed
+ * as HTML: the strings come from users' logs and traces.
+ */
+const host = connectHost();
+const app = document.getElementById('app')!;
+let current: { spec: PanelSpec; scale?: ScaleMode } | undefined;
+const charts: Chart[] = [];
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; attrs?: Record<string, string> } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (props.className) e.className = props.className;
+  if (props.text !== undefined) e.textContent = props.text;
+  for (const [k, v] of Object.entries(props.attrs ?? {})) e.setAttribute(k, v);
+  for (const c of children) e.appendChild(c);
+  return e;
+}
+
+function clear(): void {
+  for (const c of charts.splice(0)) c.destroy();
+  app.replaceChildren();
+}
+
+function status(text: string, className = 'status'): void {
+  clear();
+  app.appendChild(el('p', { className, text }));
+}
+
+const SCALE_LABELS: [ScaleMode, string][] = [
+  ['log-log', 'log–log'],
+  ['log-x', 'log x'],
+  ['log-y', 'log y'],
+  ['linear', 'linear'],
+];
+
+function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'chart';
+}
+
+function render(spec: PanelSpec, scale?: ScaleMode): void {
+  clear();
+  current = { spec, scale };
+  host.setState({ ...(host.getState() ?? {}), spec, scale });
+  const theme = readTheme();
+  const header = el('header', {}, el('h1', { text: spec.title }));
+  if (spec.source) {
+    const src = el('button', { className: 'link', text: spec.source, attrs: { type: 'button', title: 'Open the source file' } });
+    src.addEventListener('click', () => host.post({ type: 'openSource', file: spec.source! }));
+    header.appendChild(src);
+  }
+  app.appendChild(header);
+  if (spec.messages?.length) {
+    const list = el('ul', { className: 'messages' });
+    for (const m of spec.messages) list.appendChild(el('li', { className: `message ${m.severity}`, text: m.text }));
+    app.appendChild(list);
+  }
+  const drawn: { id: string; points: number }[] = [];
+  for (const view of spec.views) {
+    if (view.kind === 'chart') drawn.push(renderChart(view, scale, theme));
+    else app.appendChild(renderTable(view));
+  }
+  if (spec.views.length === 0 && !spec.messages?.length) app.appendChild(el('p', { className: 'status', text: 'Nothing to show for this file.' }));
+  // Charts lay out on the next frame; report once they have.
+  requestAnimationFrame(() => host.post({ type: 'rendered', charts: drawn }));
+}
+
+function renderChart(spec: ChartSpec, scale: ScaleMode | undefined, theme: ReturnType<typeof readTheme>): { id: string; points: number } {
+  const section = el('section', { className: 'view chart', attrs: { 'aria-label': spec.title } });
+  section.appendChild(el('h2', { text: spec.title }));
+  if (spec.subtitle) section.appendChild(el('p', { className: 'subtitle', text: spec.subtitle }));
+  const toolbar = el('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': `${spec.title} options` } });
+  const effective = axisScales(spec, scale);
+  const select = el('select', { attrs: { 'aria-label': 'Axis scales', title: 'Axis scales' } });
+  for (const [mode, label] of SCALE_LABELS) {
+    const o = el('option', { text: label, attrs: { value: mode } });
+    if (mode === modeOf(effective.x, effective.y)) o.selected = true;
+    select.appendChild(o);
+  }
+  select.addEventListener('change', () => {
+    const mode = select.value as ScaleMode;
+    host.post({ type: 'scaleChanged', scale: mode });
+    if (current) render(current.spec, mode);
+  });
+  toolbar.appendChild(el('label', { text: 'Axes ' }, select));
+  for (const format of ['png', 'svg', 'csv', 'json'] as ExportFormat[]) {
+    const b = el('button', { text: format.toUpperCase(), attrs: { type: 'button', title: `Export this chart as ${format.toUpperCase()}` } });
+    b.addEventListener('click', () => exportChart(spec, format, scale));
+    toolbar.appendChild(b);
+  }
+  section.appendChild(toolbar);
+  const box = el('div', { className: 'canvas-box' });
+  const canvas = el('canvas', { attrs: { role: 'img', tabindex: '0', 'aria-label': `${spec.title}: ${spec.y.label} against ${spec.x.label}` } });
+  box.appendChild(canvas);
+  section.appendChild(box);
+  if (spec.notes?.length) {
+    const notes = el('ul', { className: 'notes' });
+    for (const n of spec.notes) notes.appendChild(el('li', { text: n }));
+    section.appendChild(notes);
+  }
+  app.appendChild(section);
+  const { chart, points } = drawChart(canvas, spec, scale, theme);
+  charts.push(chart);
+  return { id: spec.id, points };
+}
+
+function renderTable(spec: TableSpec): HTMLElement {
+  const section = el('section', { className: 'view table', attrs: { 'aria-label': spec.title } });
+  section.appendChild(el('h2', { text: spec.title }));
+  const table = el('table');
+  const head = el('tr');
+  for (const c of spec.columns) head.appendChild(el('th', { text: c, attrs: { scope: 'col' } }));
+  table.appendChild(el('thead', {}, head));
+  const body = el('tbody');
+  for (const row of spec.rows) {
+    const tr = el('tr');
+    for (const cell of row) tr.appendChild(el('td', { text: cell === null ? '' : typeof cell === 'number' ? formatNumber(cell) : cell, className: typeof cell === 'number' ? 'num' : '' }));
+    body.appendChild(tr);
+  }
+  table.appendChild(body);
+  section.appendChild(table);
+  return section;
+}
+
+function formatNumber(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return v.toLocaleString('en-US');
+  const a = Math.abs(v);
+  return a !== 0 && (a >= 1e6 || a < 1e-3) ? v.toExponential(3) : Number(v.toPrecision(5)).toString();
+}
+
+function exportChart(spec: ChartSpec, format: ExportFormat, scale: ScaleMode | undefined): void {
+  const base = safeName(`${current?.spec.title ?? 'scaling-lens'}-${spec.id}`);
+  let data: string;
+  if (format === 'svg') data = chartToSvg(spec, scale);
+  else if (format === 'csv') data = chartToCsv(spec);
+  else if (format === 'json') data = JSON.stringify(spec, null, 2);
+  else data = renderPng(spec, scale);
+  host.post({ type: 'export', format, viewId: spec.id, suggestedName: `${base}.${format}`, data });
+}
+
+/** A 2× PNG on a white background in paper colours, whatever the editor theme. */
+function renderPng(spec: ChartSpec, scale: ScaleMode | undefined): string {
+  const holder = el('div');
+  holder.style.cssText = 'position:fixed;left:-10000px;top:0;width:900px;height:560px;background:#fff';
+  const canvas = el('canvas');
+  holder.appendChild(canvas);
+  document.body.appendChild(holder);
+  const { chart } = drawChart(canvas, spec, scale, PAPER_THEME);
+  chart.options.devicePixelRatio = 2;
+  chart.resize(900, 560);
+  const out = document.createElement('canvas');
+  out.width = canvas.width;
+  out.height = canvas.height;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(canvas, 0, 0);
+  chart.destroy();
+  holder.remove();
+  return out.toDataURL('image/png').split(',')[1];
+}
+
+host.onMessage((m: HostToWebview) => {
+  switch (m.type) {
+    case 'render':
+      if (m.restore) host.setState({ ...(host.getState() ?? {}), restore: m.restore });
+      render(m.spec, host.getState()?.scale ?? m.scale);
+      break;
+    case 'busy':
+      if (!current) status(m.text);
+      else app.setAttribute('aria-busy', 'true');
+      break;
+    case 'empty':
+      current = undefined;
+      status(m.text);
+      break;
+    case 'error':
+      status(m.text, 'status error');
+      break;
+  }
+  if (m.type !== 'busy') app.removeAttribute('aria-busy');
+});
+
+// Theme switches change body classes; redraw so the chart picks the new colours.
+new MutationObserver(() => {
+  if (current) render(current.spec, current.scale);
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+const saved = host.getState();
+if (saved?.spec) render(saved.spec, saved.scale);
+host.post({ type: 'ready' });
