@@ -28,21 +28,34 @@ after(async () => {
   cs?.dispose();
 });
 
-/** The frame of the webview whose document holds the chart (two iframes deep in the workbench). */
-async function chartFrame(page: Page): Promise<Frame> {
+/**
+ * The webview frame (two iframes deep in the workbench) whose document shows `heading`, not
+ * counting frames already found.
+ */
+async function chartFrame(page: Page, heading: string, exclude: Frame[] = []): Promise<Frame> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     for (const f of page.frames()) {
-      if (f === page.mainFrame()) continue;
+      if (f === page.mainFrame() || exclude.includes(f)) continue;
       try {
-        if ((await f.locator('canvas').count()) > 0) return f;
+        if ((await f.locator('canvas').count()) > 0 && (await f.locator('h2', { hasText: heading }).count()) > 0) return f;
       } catch {
         // Frames come and go while the workbench lays out.
       }
     }
     await page.waitForEvent('frameattached', { timeout: 1000 }).catch(() => undefined);
   }
-  throw new Error('no webview frame with a canvas appeared');
+  throw new Error(`no webview frame showing "${heading}" appeared`);
+}
+
+function inkedPixels(frame: Frame) {
+  return frame.evaluate(() => {
+    const c = document.querySelector('canvas')!;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return { n, w: c.width, h: c.height };
+  });
 }
 
 test('Fit Scaling Law from the command palette renders the chart, and the bad row is in Problems', async () => {
@@ -57,15 +70,8 @@ test('Fit Scaling Law from the command palette renders the chart, and the bad ro
     await pick.first().waitFor({ timeout: 30_000 });
     await page.keyboard.type('sweep');
     await page.keyboard.press('Enter');
-    const frame = await chartFrame(page);
-    await frame.locator('h2', { hasText: 'loss vs flops' }).waitFor({ timeout: 30_000 });
-    const inked = await frame.evaluate(() => {
-      const c = document.querySelector('canvas')!;
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return { n, w: c.width, h: c.height };
-    });
+    const frame = await chartFrame(page, 'loss vs flops');
+    const inked = await inkedPixels(frame);
     assert.ok(inked.w > 100 && inked.h > 100, `canvas is ${inked.w}×${inked.h}`);
     assert.ok(inked.n > 2000, `the chart drew ${inked.n} pixels`);
     // The webview runs under our CSP: the meta tag is in its document.
@@ -79,6 +85,17 @@ test('Fit Scaling Law from the command palette renders the chart, and the bad ro
     assert.match(text, /sweep\.csv/);
     assert.match(text, /\[Ln 15, Col 45\]/);
     await screenshot(page, '03-problems');
+
+    // The side view follows the active editor: open the loss curves, then show the view.
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('loss-curves.jsonl');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'loss-curves.jsonl' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'loss-curves.jsonl' }).waitFor();
+    await runCommand(page, 'Scaling Lens: Focus on Current File View');
+    const side = await chartFrame(page, 'loss vs tokens', [frame]);
+    assert.ok((await inkedPixels(side)).n > 1000);
+    await screenshot(page, '04-side-view');
   } finally {
     await page.close();
     await session.stop();
@@ -95,7 +112,7 @@ test('the integration suite passes inside code-server\'s extension host', async 
     await openWorkbench(page, session.url);
     const deadline = Date.now() + 120_000;
     while (!existsSync(results) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    await screenshot(page, '04-integration');
+    await screenshot(page, '05-integration');
     assert.ok(existsSync(results), `no results from the runner extension; code-server log:\n${session.log.join('')}`);
     const { outcomes } = JSON.parse(readFileSync(results, 'utf8')) as { outcomes: TestOutcome[] };
     for (const o of outcomes) console.log(`  ${o.ok ? '✔' : '✖'} ${o.name} (${o.ms} ms)`);
