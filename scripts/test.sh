@@ -20,6 +20,9 @@ npm run -s build
 step "unit tests"
 npm run -s test:unit
 
+step "CLI tests (the built dist/cli.js)"
+npm run -s test:cli
+
 step "protocol tests (server over stdio)"
 npm run -s test:protocol
 

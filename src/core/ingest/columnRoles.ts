@@ -23,19 +23,30 @@ export function normalizeName(name: string): string {
 
 /** The column for a role, or undefined. `candidates` are the columns eligible for it. */
 export function findColumn(role: Role, candidates: readonly string[]): string | undefined {
+  return findColumns(role, candidates)[0];
+}
+
+/** Every column that can play a role, most likely first. */
+export function findColumns(role: Role, candidates: readonly string[]): string[] {
   const byNorm = new Map<string, string>();
   for (const c of candidates) {
     const n = normalizeName(c);
     if (!byNorm.has(n)) byNorm.set(n, c);
+  }
+  for (const c of candidates) {
     // `eval/loss` and `train/loss` also answer to their last path segment.
     const last = normalizeName(c.split(/[/.]/).pop() ?? c);
     if (!byNorm.has(last)) byNorm.set(last, c);
   }
+  const out: string[] = [];
   for (const name of NAMES[role]) {
     const hit = byNorm.get(normalizeName(name));
-    if (hit !== undefined) return hit;
+    if (hit !== undefined && !out.includes(hit)) out.push(hit);
   }
-  return undefined;
+  // Loggers decorate loss names (`train_loss_step`, `loss/total`): any other *loss* column is a
+  // last resort.
+  if (role === 'L') for (const c of candidates) if (normalizeName(c).includes('loss') && !out.includes(c)) out.push(c);
+  return out;
 }
 
 export const ROLE_LABEL: Record<Role, string> = {

@@ -79,7 +79,8 @@ export async function readCsvRunLog(source: TextSource, work: WorkOptions = {}):
   let delimiter = ',';
   let pending: { line: number; text: string; joined: number } | null = null;
   const buffered: { line: number; fields: Field[] }[] = [];
-  let numeric: boolean[] | null = null;
+  /** Per column: numeric, text, or undecided (only empty cells so far, as in sparse Lightning logs). */
+  let numeric: (boolean | undefined)[] | null = null;
 
   const emit = (line: number, fields: Field[]) => {
     if (!header) return;
@@ -106,11 +107,12 @@ export async function readCsvRunLog(source: TextSource, work: WorkOptions = {}):
     for (let i = 0; i < fields.length; i++) {
       const name = header![i];
       const f = fields[i];
-      if (!numeric![i]) {
+      const p = parseNumber(f.text);
+      if (numeric![i] === undefined && p.kind !== 'empty') numeric![i] = p.kind !== 'text';
+      if (numeric![i] === false) {
         values[name] = f.text;
         continue;
       }
-      const p = parseNumber(f.text);
       if (p.kind === 'number') values[name] = p.value;
       else {
         values[name] = null;
@@ -141,7 +143,7 @@ export async function readCsvRunLog(source: TextSource, work: WorkOptions = {}):
         if (p.kind === 'number' || p.kind === 'non-finite') nums++;
         else if (p.kind === 'text') texts++;
       }
-      return nums > 0 && nums >= texts;
+      return nums + texts === 0 ? undefined : nums > 0 && nums >= texts;
     });
     for (const r of buffered) rows.push(toRow(r.line, r.fields));
     buffered.length = 0;
@@ -195,7 +197,8 @@ export async function readCsvRunLog(source: TextSource, work: WorkOptions = {}):
     header = [];
   }
   if (!numeric) flushBuffered();
-  const numericColumns = header.filter((_, i) => numeric![i]);
+  // Columns that never held a value count as numeric: empty metrics, not text.
+  const numericColumns = header.filter((_, i) => numeric![i] !== false);
   return { file: source.name, format: delimiter === '\t' ? 'tsv' : 'csv', columns: header, numericColumns, rows, problems: sink.finish() };
 }
 

@@ -1,4 +1,4 @@
-import { findColumn, ROLE_LABEL, type Role } from '../ingest/columnRoles';
+import { findColumn, findColumns, ROLE_LABEL, type Role } from '../ingest/columnRoles';
 import { numericValue, type RunTable } from '../ingest/runTable';
 import type { ChartSpec, PanelSpec, Point, SeriesSpec, TableSpec } from './spec';
 
@@ -31,6 +31,7 @@ export function resolveAxes(table: RunTable, choice: AxisChoice = {}): ResolvedA
     missing.push(`Column '${x}' (set for the x axis) is not a numeric column of ${table.file}.`);
     x = undefined;
   }
+  if (x !== undefined) xRole = X_ROLES.find((role) => findColumn(role, [x!]) === x);
   if (x === undefined && choice.x === undefined) {
     for (const role of X_ROLES) {
       x = findColumn(role, cols);
@@ -47,7 +48,11 @@ export function resolveAxes(table: RunTable, choice: AxisChoice = {}): ResolvedA
     y = undefined;
   }
   if (y === undefined && choice.y === undefined) {
-    y = findColumn('L', cols.filter((c) => c !== x));
+    // Prefer eval loss, but not when it was logged a handful of times and train loss at every step.
+    const candidates = findColumns('L', cols.filter((c) => c !== x));
+    const counts = candidates.map((c) => table.rows.reduce((n, r) => n + (numericValue(r, c) !== null ? 1 : 0), 0));
+    const most = Math.max(0, ...counts);
+    y = candidates.find((_, i) => counts[i] >= Math.max(1, most / 10));
     if (y === undefined) missing.push('No loss column was recognised; set one with scalingLens.runLog.yColumn.');
   }
   return { x, y, xRole, missing };

@@ -81,3 +81,11 @@ test('the Lightning CSVLogger metrics.csv (sparse rows) reads without problems',
   // Empty cells are missing values, not errors.
   assert.equal(t.problems.filter((p) => p.severity === 'error').length, 0);
 });
+
+test('a metric first logged after many empty rows is still a number column (sparse Lightning rows)', async () => {
+  const lines = ['step,train_loss,val_loss'];
+  for (let i = 1; i <= 400; i++) lines.push(`${i},${(3 - i / 1000).toFixed(3)},${i % 250 === 0 ? '2.9' : ''}`);
+  const t = await readCsvRunLog(textSource('sparse.csv', lines.join('\n')));
+  assert.deepEqual(t.numericColumns, ['step', 'train_loss', 'val_loss']);
+  assert.deepEqual(t.rows.filter((r) => r.values.val_loss !== null).map((r) => [r.values.step, r.values.val_loss]), [[250, 2.9]]);
+});

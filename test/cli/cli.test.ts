@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+const repo = join(__dirname, '..', '..');
+const fixtures = join(repo, 'test', 'fixtures', 'run-logs');
+
+/** The built CLI, run as users run it. */
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), ...args], { encoding: 'utf8', cwd: repo });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('analyze prints what it found and every problem as file:line:column, exit 1 on problems', () => {
+  const r = cli('analyze', join(fixtures, 'bad-rows.csv'));
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /bad-rows\.csv: CSV \/ TSV run log: 5 rows, 4 columns \(3 numeric\), 3 problems/);
+  assert.match(r.stdout, /chart: loss vs tokens \(3 points, log x, log y\)/);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 3);
+  assert.match(lines[0], /bad-rows\.csv:3:11: error: Column 'loss' expects a number, found 'abc'/);
+});
+
+test('analyze --json is one machine-readable object with located problems', () => {
+  const r = cli('analyze', fixtures, '--json');
+  assert.equal(r.code, 1);
+  const out = JSON.parse(r.stdout) as { files: { file: string; format: string; rows: number }[]; problems: { line: number; code: string }[] };
+  assert.deepEqual(out.files.map((f) => [f.file.split('/').pop(), f.format]), [['bad-rows.csv', 'csv'], ['lightning-metrics-head.csv', 'csv']]);
+  assert.equal(out.files[1].rows, 299);
+  assert.deepEqual(out.problems.map((p) => p.line), [3, 4, 5]);
+});
+
+test('a clean file exits 0; axes can be chosen by column name', () => {
+  const r = cli('analyze', join(fixtures, 'lightning-metrics-head.csv'), '--x', 'step', '--y', 'train_loss_step');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /chart: train_loss_step vs step \(\d+ points, linear x, log y\)/);
+});
+
+test('usage errors exit 2 with a message on stderr', () => {
+  assert.equal(cli().code, 2);
+  const unknown = cli('frobnicate', fixtures);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command 'frobnicate'/);
+  const missing = cli('analyze', join(fixtures, 'nope.csv'));
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no such file or folder/);
+  assert.equal(cli('report', fixtures).code, 2);
+  assert.equal(cli('analyze', '--bogus').code, 2);
+});
+
+test('report writes one HTML file with the charts embedded', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'sl-cli-')), 'r.html');
+  const r = cli('report', fixtures, '-o', out);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /Wrote .*r\.html: 2 charts from 2 files/);
+  const html = readFileSync(out, 'utf8');
+  assert.match(html, /Content-Security-Policy/);
+  assert.match(html, /id="scaling-lens-data"/);
+});
