@@ -1,5 +1,5 @@
 import type { Chart } from 'chart.js';
-import type { ChartSpec, PanelSpec, TableSpec } from '../src/protocol/spec';
+import type { ChartSpec, FormulaSpec, PanelSpec, TableSpec } from '../src/protocol/spec';
 import type { ExportFormat, HostToWebview, ScaleMode } from '../src/protocol/webview';
 import { drawChart } from './chart';
 import { connectHost } from './host';
@@ -66,7 +66,8 @@ function render(spec: PanelSpec, scale?: ScaleMode): void {
   const drawn: { id: string; points: number }[] = [];
   for (const view of spec.views) {
     if (view.kind === 'chart') drawn.push(renderChart(view, scale, theme));
-    else app.appendChild(renderTable(view));
+    else if (view.kind === 'table') app.appendChild(renderTable(view));
+    else app.appendChild(renderFormula(view));
   }
   if (spec.views.length === 0 && !spec.messages?.length) app.appendChild(el('p', { className: 'status', text: 'Nothing to show for this file.' }));
   // Charts lay out on the next frame; report once they have.
@@ -127,6 +128,19 @@ function renderTable(spec: TableSpec): HTMLElement {
   }
   table.appendChild(body);
   section.appendChild(table);
+  return section;
+}
+
+function renderFormula(spec: FormulaSpec): HTMLElement {
+  const section = el('section', { className: 'view formula', attrs: { 'aria-label': spec.title } });
+  section.appendChild(el('h2', { text: spec.title }));
+  section.appendChild(el('pre', { className: 'formula-text', text: spec.text }));
+  const copy = el('button', { text: 'Copy LaTeX', attrs: { type: 'button', title: 'Copy the formula with fitted values as LaTeX' } });
+  copy.addEventListener('click', () => {
+    if (host.standalone) void navigator.clipboard?.writeText(spec.latex);
+    host.post({ type: 'copy', text: spec.latex, what: `${spec.title} as LaTeX` });
+  });
+  section.appendChild(el('div', { className: 'toolbar' }, copy));
   return section;
 }
 

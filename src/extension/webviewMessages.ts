@@ -29,6 +29,10 @@ export async function handleCommonMessage(m: WebviewToHost, log: (s: string) => 
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(line, 0, line, 0) });
       return true;
     }
+    case 'copy':
+      await vscode.env.clipboard.writeText(m.text);
+      void vscode.window.setStatusBarMessage(`Scaling Lens: copied ${m.what}`, 3000);
+      return true;
     default:
       return false;
   }

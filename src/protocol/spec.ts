@@ -4,6 +4,7 @@ export type {
   AxisScale,
   AxisSpec,
   ChartSpec,
+  FormulaSpec,
   PanelSpec,
   Point,
   SeriesKind,

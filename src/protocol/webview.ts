@@ -23,6 +23,8 @@ export type WebviewToHost =
   /** `data` is base64 for png, text otherwise. */
   | { type: 'export'; format: ExportFormat; viewId: string; suggestedName: string; data: string }
   | { type: 'openSource'; file: string; line?: number }
+  /** Webviews cannot always reach the clipboard; the host writes it. */
+  | { type: 'copy'; text: string; what: string }
   | { type: 'scaleChanged'; scale: ScaleMode };
 
 export interface RestoreInfo {

@@ -52,7 +52,17 @@ export interface TableSpec {
   rows: (string | number | null)[][];
 }
 
-export type ViewSpec = ChartSpec | TableSpec;
+/** A formula with fitted values: shown as text, copyable as LaTeX. */
+export interface FormulaSpec {
+  kind: 'formula';
+  id: string;
+  title: string;
+  /** Plain text, e.g. `L = 1.82 + 482/N^0.348 + 2085/D^0.366`. */
+  text: string;
+  latex: string;
+}
+
+export type ViewSpec = ChartSpec | TableSpec | FormulaSpec;
 
 /** What a panel shows: a title and a list of charts and tables. */
 export interface PanelSpec {
