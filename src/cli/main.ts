@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { analyzeCommand } from './analyze';
 import { reportCommand } from './report';
+import { fitCommand, parseMap } from './fit';
 import { EXIT, UsageError } from './exit';
 
 const HELP = `scaling-lens ${version}: reasoning and scaling analysis from the command line
@@ -12,11 +13,19 @@ Usage:
       the chart it would draw, and every problem as file:line:column.
   scaling-lens report PATH... -o report.html [--x COLUMN] [--y COLUMN]
       A self-contained HTML page with the same charts (no network needed to view it).
+  scaling-lens fit FILE [--law LAW]... [--map VAR=COLUMN]... [--json] [-o fit.html]
+      Fits scaling laws to a run log: parameters with bootstrap intervals, the law
+      comparison and the compute-optimal frontier. LAW is a registry name (chinchilla,
+      kaplan-ND, power-law-C, ...) or a formula ('E + A/N^a + B/D^b'); VAR is N, D, C, L, ...
 
 Options:
   --json        machine-readable output on stdout
   --x, --y      columns for the chart axes (detected from common names otherwise)
-  -o, --output  where to write the report
+  -o, --output  where to write the report (for fit: the fit panel as HTML)
+  --law         law to fit (repeatable); default: chosen from the columns
+  --map         VAR=COLUMN, which column holds a law variable (repeatable)
+  --resamples   bootstrap resamples (default 1000; 0 turns intervals off)
+  --seed        bootstrap seed (default 0)
   -h, --help    this help
   -v, --version the version
 
@@ -35,6 +44,10 @@ export async function main(argv: string[]): Promise<number> {
         x: { type: 'string' },
         y: { type: 'string' },
         output: { type: 'string', short: 'o' },
+        law: { type: 'string', multiple: true },
+        map: { type: 'string', multiple: true },
+        resamples: { type: 'string' },
+        seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -60,8 +73,17 @@ export async function main(argv: string[]): Promise<number> {
         return await analyzeCommand(paths, { json: !!values.json, axes });
       case 'report':
         return await reportCommand(paths, { output: values.output, axes });
+      case 'fit':
+        return await fitCommand(paths, {
+          json: !!values.json,
+          laws: values.law,
+          map: parseMap(values.map),
+          resamples: integerOption('--resamples', values.resamples),
+          seed: integerOption('--seed', values.seed),
+          output: values.output,
+        });
       default:
-        throw new UsageError(`unknown command '${command}' (expected analyze or report)`);
+        throw new UsageError(`unknown command '${command}' (expected analyze, report or fit)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -70,6 +92,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+function integerOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${name} expects a whole number, got '${value}'`);
+  return Number(value);
 }
 
 main(process.argv.slice(2)).then(

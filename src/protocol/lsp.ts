@@ -59,4 +59,12 @@ export const ServerStatusNotification = new NotificationType<ServerStatus>('scal
 /** Settings the server reads (section `scalingLens`). */
 export interface ServerSettings {
   runLog: { xColumn: string | null; yColumn: string | null };
+  fit: {
+    /** Law ids or formulas; empty: chosen from the columns. */
+    laws: string[];
+    /** Variable → column. */
+    map: Record<string, string>;
+    resamples: number;
+    seed: number;
+  };
 }

@@ -8,16 +8,21 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
+  type Diagnostic,
   type InitializeResult,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../package.json';
+import type { FileAnalysis } from '../core/analysis';
+import type { Problem } from '../core/ingest/problem';
+import type { TrainingFitResult } from '../core/report/trainingFit';
 import { CancelledError } from '../core/work';
 import { FindRunLogsRequest, PanelRequest, ServerStatusNotification, type PanelKind, type PanelParams, type PanelResult, type ServerSettings } from '../protocol/lsp';
 import type { PanelSpec } from '../protocol/spec';
 import { AnalysisCache } from './analysisCache';
 import { toDiagnostic } from './diagnostics';
+import { runTask } from './workerTasks';
 import { findRunLogs } from './workspaceScan';
 
 // createConnection picks the transport from argv: --stdio, --node-ipc or --socket=N.
@@ -30,7 +35,10 @@ let settings: ServerSettings | undefined;
 /** Files the user asked about (not open in an editor) whose diagnostics stay published. */
 const pinned = new Set<string>();
 
-const DEFAULT_SETTINGS: ServerSettings = { runLog: { xColumn: null, yColumn: null } };
+const DEFAULT_SETTINGS: ServerSettings = {
+  runLog: { xColumn: null, yColumn: null },
+  fit: { laws: [], map: {}, resamples: 1000, seed: 0 },
+};
 
 function displayName(uri: string): string {
   if (!uri.startsWith('file:')) return uri;
@@ -49,7 +57,10 @@ async function getSettings(): Promise<ServerSettings> {
   if (settings) return settings;
   if (!canPullConfiguration) return (settings = DEFAULT_SETTINGS);
   const raw = (await connection.workspace.getConfiguration('scalingLens')) as Partial<ServerSettings> | null;
-  settings = { runLog: { ...DEFAULT_SETTINGS.runLog, ...(raw?.runLog ?? {}) } };
+  settings = {
+    runLog: { ...DEFAULT_SETTINGS.runLog, ...(raw?.runLog ?? {}) },
+    fit: { ...DEFAULT_SETTINGS.fit, ...(raw?.fit ?? {}) },
+  };
   return settings;
 }
 
@@ -100,7 +111,7 @@ async function publish(uri: string): Promise<void> {
   try {
     const analysis = await cache.get(uri, await axesFor());
     const doc = documents.get(uri);
-    connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: analysis.problems.map(toDiagnostic) });
+    connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: diagnosticsOf(analysis) });
   } catch (e) {
     connection.console.error(`Could not analyse ${displayName(uri)}: ${(e as Error).message}`);
   }
@@ -122,31 +133,51 @@ const NOT_YET: Partial<Record<PanelKind, string>> = {
   plan: 'The budget planner is not in this version yet; this shows what the file holds.',
 };
 
+/**
+ * Problems the last fit found in an analysed state of a file (rows the fit dropped, data it
+ * refused), shown beside the reader's until the file changes and a new analysis replaces it.
+ */
+const fitProblems = new WeakMap<FileAnalysis, Problem[]>();
+
+function diagnosticsOf(analysis: FileAnalysis): Diagnostic[] {
+  return [...analysis.problems, ...(fitProblems.get(analysis) ?? [])].map(toDiagnostic);
+}
+
 /** The panel for the analysis asked for; kinds not built yet say so rather than pretend. */
-function panelFor(kind: PanelKind, base: PanelSpec): PanelSpec {
+async function panelFor(kind: PanelKind, uri: string, analysis: FileAnalysis, token: CancellationToken, report: (fraction: number, message: string) => void): Promise<PanelSpec> {
+  if (kind === 'fit' && analysis.table) {
+    const s = await getSettings();
+    report(0.3, 'Fitting scaling laws');
+    const started = Date.now();
+    const result = await runTask<TrainingFitResult>(
+      { task: 'trainingFit', table: analysis.table, options: { laws: s.fit.laws, map: s.fit.map, resamples: s.fit.resamples, seed: s.fit.seed } },
+      token,
+      (fraction, message) => report(0.3 + 0.7 * fraction, message),
+    );
+    connection.console.log(`Fit of ${displayName(uri)}: ${result.fits.map((f) => `${f.law} ${f.ok ? 'ok' : 'failed'}`).join(', ') || 'no law'} (${Date.now() - started} ms).`);
+    fitProblems.set(analysis, result.problems);
+    if (!result.fits.some((f) => f.ok)) {
+      // Nothing could be fitted: show why, above what the file holds.
+      return { ...analysis.panel, messages: [...(result.panel.messages ?? []), ...(analysis.panel.messages ?? [])] };
+    }
+    return result.panel;
+  }
   const note = NOT_YET[kind];
-  return note ? { ...base, messages: [{ severity: 'info', text: note }, ...(base.messages ?? [])] } : base;
+  return note ? { ...analysis.panel, messages: [{ severity: 'info', text: note }, ...(analysis.panel.messages ?? [])] } : analysis.panel;
 }
 
 connection.onRequest(PanelRequest, async (params: PanelParams, token: CancellationToken): Promise<PanelResult> => {
   const progress = await connection.window.attachWorkDoneProgress(params.workDoneToken);
   progress.begin('Scaling Lens', 0, `Reading ${displayName(params.uri)}`, true);
   const started = Date.now();
+  const report = (fraction: number, message: string) => progress.report(Math.round(fraction * 100), message);
   try {
-    const analysis = await cache.get(params.uri, await axesFor(params), {
-      cancel: token,
-      progress: (fraction, message) => progress.report(Math.round(fraction * 100), message),
-    });
+    const analysis = await cache.get(params.uri, await axesFor(params), { cancel: token, progress: (f, m) => report(f * 0.3, m) });
     if (!documents.get(params.uri)) pinned.add(params.uri);
-    connection.sendDiagnostics({ uri: params.uri, diagnostics: analysis.problems.map(toDiagnostic) });
-    connection.console.log(`Panel for ${displayName(params.uri)}: ${analysis.summary} (${Date.now() - started} ms).`);
-    return {
-      uri: params.uri,
-      format: analysis.format,
-      summary: analysis.summary,
-      problemCount: analysis.problems.length,
-      panel: panelFor(params.kind ?? 'file', analysis.panel),
-    };
+    const panel = await panelFor(params.kind ?? 'file', params.uri, analysis, token, report);
+    connection.sendDiagnostics({ uri: params.uri, version: documents.get(params.uri)?.version, diagnostics: diagnosticsOf(analysis) });
+    connection.console.log(`Panel (${params.kind ?? 'file'}) for ${displayName(params.uri)}: ${analysis.summary} (${Date.now() - started} ms).`);
+    return { uri: params.uri, format: analysis.format, summary: analysis.summary, problemCount: analysis.problems.length, panel };
   } catch (e) {
     if (e instanceof CancelledError || token.isCancellationRequested) {
       connection.console.log(`Panel for ${displayName(params.uri)} cancelled after ${Date.now() - started} ms.`);
@@ -154,6 +185,7 @@ connection.onRequest(PanelRequest, async (params: PanelParams, token: Cancellati
     }
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new ResponseError(LSPErrorCodes.RequestFailed, `No such file: ${displayName(params.uri)}`);
+    connection.console.error(`Panel for ${displayName(params.uri)} failed: ${err.stack ?? err.message}`);
     throw e;
   } finally {
     progress.done();

@@ -62,7 +62,7 @@ test('editing the document re-publishes: fixing a row clears its diagnostic', as
 
 test('the panel request returns a chart spec of one metric against another', async () => {
   const uri = uriOf(join(fixtures, 'bad-rows.csv'));
-  const result = await client.conn.sendRequest(PanelRequest, { uri, kind: 'fit' });
+  const result = await client.conn.sendRequest(PanelRequest, { uri, kind: 'file' });
   assert.equal(result.format, 'csv');
   const chart = result.panel.views.find((v) => v.kind === 'chart');
   assert.ok(chart && chart.kind === 'chart');
@@ -111,6 +111,16 @@ test('a request can be cancelled while it runs', async () => {
   assert.equal(again.format, 'csv');
 });
 
+test('a fit that cannot run says why above the plain chart, and its problems become diagnostics', async () => {
+  const uri = uriOf(join(fixtures, 'bad-rows.csv'));
+  const published = client.nextDiagnostics(uri);
+  const result = await client.conn.sendRequest(PanelRequest, { uri, kind: 'fit' });
+  assert.ok(result.panel.views.some((v) => v.id === 'metric'));
+  assert.ok(result.panel.messages?.some((m) => m.severity === 'error' && /needs 5 distinct points/.test(m.text)), JSON.stringify(result.panel.messages));
+  const { diagnostics } = await published;
+  assert.ok(diagnostics.some((d) => d.code === 'data/too-few-points'));
+});
+
 test('a missing file is a request error naming it, not a crash', async () => {
   await assert.rejects(client.conn.sendRequest(PanelRequest, { uri: uriOf(join(fixtures, 'nope.csv')) }), /No such file/);
 });
@@ -118,4 +128,25 @@ test('a missing file is a request error naming it, not a crash', async () => {
 test('the workspace scan lists the run logs the readers claim', async () => {
   const found = await client.conn.sendRequest(FindRunLogsRequest, { folders: [uriOf(fixtures)] });
   assert.deepEqual(found.map((f) => f.uri.split('/').pop()).sort(), ['bad-rows.csv', 'lightning-metrics-head.csv']);
+});
+
+test('the fit panel fits laws in a worker and returns curves, formulas and the comparison', async () => {
+  const uri = uriOf(join(__dirname, '..', 'fixtures', 'sweeps', 'chinchilla-sweep.csv'));
+  const result = await client.conn.sendRequest(PanelRequest, { uri, kind: 'fit' });
+  const ids = result.panel.views.map((v) => v.id);
+  assert.ok(ids.includes('fit') && ids.includes('residuals') && ids.includes('comparison') && ids.includes('frontier'), ids.join(','));
+  const formula = result.panel.views.find((v) => v.kind === 'formula' && v.id === 'formula-chinchilla');
+  assert.ok(formula && formula.kind === 'formula');
+  assert.match(formula.text, /^L = [\d.]+ \+ [\d.e]+ \/ N\^[\d.]+ \+ [\d.e]+ \/ D\^[\d.]+$/);
+  const chart = result.panel.views.find((v) => v.id === 'fit');
+  assert.ok(chart && chart.kind === 'chart');
+  assert.ok(chart.series.some((s) => s.kind === 'band') && chart.series.some((s) => s.dashed));
+});
+
+test('a fit can be cancelled: the worker thread is stopped', async () => {
+  const uri = uriOf(join(__dirname, '..', 'fixtures', 'sweeps', 'chinchilla-sweep.csv'));
+  const cts = new CancellationTokenSource();
+  const pending = client.conn.sendRequest(PanelRequest, { uri, kind: 'fit' }, cts.token);
+  setTimeout(() => cts.cancel(), 50);
+  await assert.rejects(pending, (e: unknown) => e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled);
 });

@@ -127,12 +127,15 @@ export function prepareData(law: Law, data: FitData, opts: PrepareOptions): Prep
 
   const p = law.parameters.length;
   const tuples = new Set(rows.map((_, r) => law.variables.map((v) => columns[v.name][r]).join('\u0000'))).size;
-  if (tuples < p) {
+  // Fewer distinct points than parameters cannot pin the law down; as many points as parameters
+  // are interpolated exactly, and a zero residual says nothing (AIC and intervals degenerate).
+  // Replicates at few scales are fine: they leave residual degrees of freedom.
+  if (tuples < p || rows.length <= p) {
     const names = law.variables.map((v) => v.name).join(', ');
     problems.push({
       code: 'data/too-few-points',
       severity: 'error',
-      message: `${count(tuples, `distinct (${names}) point`)} for ${p} parameters: ${law.title} needs at least ${p}, and several per parameter to be trusted.`,
+      message: `${count(tuples, `distinct (${names}) point`)} for ${p} parameters: ${law.title} needs ${p} distinct points and more points than parameters, and several per parameter to be trusted.`,
     });
   }
 

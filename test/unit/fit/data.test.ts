@@ -123,3 +123,9 @@ test('tighter bounds hold the fit inside them', () => {
     assert.ok(r.warnings.some((w) => w.code === 'fit/param-at-bound' && w.params?.[0] === 'alpha'));
   }
 });
+
+test('as many points as parameters is refused: an exact interpolation says nothing about the law', () => {
+  const r = fitLaw(powerLawN, { N: [1e8, 1e9, 1e10], L: [3.0, 2.6, 2.4] }, { resamples: 0 });
+  assert.equal(r.ok, false);
+  assert.ok(r.problems.some((p) => p.code === 'data/too-few-points'));
+});

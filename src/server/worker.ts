@@ -1,0 +1,32 @@
+/**
+ * Runs heavy analyses (fits with 1,000-resample bootstraps) off the server's event loop, so
+ * diagnostics and hovers stay responsive and a cancelled request just terminates the thread.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { RunTable } from '../core/ingest/runTable';
+import { fitTrainingSweep, type TrainingFitOptions } from '../core/report/trainingFit';
+
+export type WorkerTask = { task: 'trainingFit'; table: RunTable; options: Omit<TrainingFitOptions, 'onLaw'> };
+
+export type WorkerMessage =
+  | { type: 'progress'; fraction: number; message: string }
+  | { type: 'result'; result: unknown }
+  | { type: 'error'; message: string; stack?: string };
+
+parentPort?.once('message', (t: WorkerTask) => {
+  const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+  try {
+    switch (t.task) {
+      case 'trainingFit': {
+        const result = fitTrainingSweep(t.table, {
+          ...t.options,
+          onLaw: (i, n, law) => post({ type: 'progress', fraction: i / n, message: `Fitting ${law}` }),
+        });
+        post({ type: 'result', result });
+        break;
+      }
+    }
+  } catch (e) {
+    post({ type: 'error', message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined });
+  }
+});
