@@ -13,7 +13,8 @@ import { readTheme } from './theme';
  */
 const host = connectHost();
 const app = document.getElementById('app')!;
-let current: { spec: PanelSpec; scale?: ScaleMode } | undefined;
+/** The panel shown, the default scales the host asked for, and the user's choice per chart. */
+let current: { spec: PanelSpec; scale?: ScaleMode; chosen: Record<string, ScaleMode> } | undefined;
 const charts: Chart[] = [];
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; attrs?: Record<string, string> } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
@@ -46,10 +47,10 @@ function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'chart';
 }
 
-function render(spec: PanelSpec, scale?: ScaleMode): void {
+function render(spec: PanelSpec, scale?: ScaleMode, chosen: Record<string, ScaleMode> = {}): void {
   clear();
-  current = { spec, scale };
-  host.setState({ ...(host.getState() ?? {}), spec, scale });
+  current = { spec, scale, chosen };
+  host.setState({ ...(host.getState() ?? {}), spec, scale, chosen });
   const theme = readTheme();
   const header = el('header', {}, el('h1', { text: spec.title }));
   if (spec.source) {
@@ -65,7 +66,7 @@ function render(spec: PanelSpec, scale?: ScaleMode): void {
   }
   const drawn: { id: string; points: number }[] = [];
   for (const view of spec.views) {
-    if (view.kind === 'chart') drawn.push(renderChart(view, scale, theme));
+    if (view.kind === 'chart') drawn.push(renderChart(view, chosen[view.id] ?? scale, theme));
     else if (view.kind === 'table') app.appendChild(renderTable(view));
     else app.appendChild(renderFormula(view));
   }
@@ -88,8 +89,8 @@ function renderChart(spec: ChartSpec, scale: ScaleMode | undefined, theme: Retur
   }
   select.addEventListener('change', () => {
     const mode = select.value as ScaleMode;
-    host.post({ type: 'scaleChanged', scale: mode });
-    if (current) render(current.spec, mode);
+    host.post({ type: 'scaleChanged', chartId: spec.id, scale: mode });
+    if (current) render(current.spec, current.scale, { ...current.chosen, [spec.id]: mode });
   });
   toolbar.appendChild(el('label', { text: 'Axes ' }, select));
   for (const format of ['png', 'svg', 'csv', 'json'] as ExportFormat[]) {
@@ -186,7 +187,8 @@ host.onMessage((m: HostToWebview) => {
   switch (m.type) {
     case 'render':
       if (m.restore) host.setState({ ...(host.getState() ?? {}), restore: m.restore });
-      render(m.spec, host.getState()?.scale ?? m.scale);
+      // A new spec for the same file keeps the user's per-chart choices.
+      render(m.spec, m.scale, host.getState()?.chosen ?? {});
       break;
     case 'busy':
       if (!current) status(m.text);
@@ -205,9 +207,9 @@ host.onMessage((m: HostToWebview) => {
 
 // Theme switches change body classes; redraw so the chart picks the new colours.
 new MutationObserver(() => {
-  if (current) render(current.spec, current.scale);
+  if (current) render(current.spec, current.scale, current.chosen);
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 const saved = host.getState();
-if (saved?.spec) render(saved.spec, saved.scale);
+if (saved?.spec) render(saved.spec, saved.scale, saved.chosen ?? {});
 host.post({ type: 'ready' });

@@ -6,8 +6,10 @@ export const config = {
   get maxRestarts(): number {
     return vscode.workspace.getConfiguration('scalingLens').get<number>('server.maxRestarts', 4);
   },
-  get defaultScale(): ScaleMode {
-    return vscode.workspace.getConfiguration('scalingLens').get<ScaleMode>('chart.defaultScale', 'log-log');
+  /** Undefined for `auto`: each chart opens with the axes its analysis chose. */
+  get defaultScale(): ScaleMode | undefined {
+    const v = vscode.workspace.getConfiguration('scalingLens').get<ScaleMode | 'auto'>('chart.defaultScale', 'auto');
+    return v === 'auto' ? undefined : v;
   },
 };
 

@@ -29,7 +29,8 @@ export interface RenderReport {
  * panel remembers its file in webview state, so VS Code can restore it after a reload.
  */
 export class Panels implements vscode.Disposable {
-  private readonly open = new Map<PanelKind, { panel: vscode.WebviewPanel; uri?: string; ready: Promise<void> }>();
+  /** Open panels, with the last render sent: a webview that reloads (VS Code may reload hidden or moved ones) says `ready` again and gets it back. */
+  private readonly open = new Map<PanelKind, { panel: vscode.WebviewPanel; uri?: string; ready: Promise<void>; last?: HostToWebview }>();
   private readonly renderedEmitter = new vscode.EventEmitter<RenderReport>();
   /** Fires each time a panel's webview reports it drew (tests and the log use it). */
   readonly onRendered = this.renderedEmitter.event;
@@ -54,10 +55,13 @@ export class Panels implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity.svg');
     let markReady: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
-    const entry = { panel, uri, ready };
+    const entry: { panel: vscode.WebviewPanel; uri?: string; ready: Promise<void>; last?: HostToWebview } = { panel, uri, ready };
     this.open.set(kind, entry);
     panel.webview.onDidReceiveMessage(async (m: WebviewToHost) => {
-      if (m.type === 'ready') markReady();
+      if (m.type === 'ready') {
+        markReady();
+        if (entry.last) void panel.webview.postMessage(entry.last);
+      }
       else if (m.type === 'rendered') {
         const report = { kind, uri: entry.uri, charts: m.charts, at: Date.now() };
         this.lastRendered.set(kind, report);
@@ -86,6 +90,7 @@ export class Panels implements vscode.Disposable {
   private async post(kind: PanelKind, message: HostToWebview): Promise<void> {
     const entry = this.open.get(kind);
     if (!entry) return;
+    if (message.type !== 'busy') entry.last = message;
     await entry.ready;
     await entry.panel.webview.postMessage(message);
   }

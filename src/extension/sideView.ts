@@ -18,6 +18,8 @@ export class SideView implements vscode.WebviewViewProvider, vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private shownUri: string | undefined;
   private cts: vscode.CancellationTokenSource | undefined;
+  /** Sent again when the webview reloads and says `ready`. */
+  private last: HostToWebview | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: Ctx, private readonly extensionUri: vscode.Uri) {
@@ -36,8 +38,10 @@ export class SideView implements vscode.WebviewViewProvider, vscode.Disposable {
     let markReady: () => void = () => undefined;
     this.ready = new Promise<void>((resolve) => (markReady = resolve));
     view.webview.onDidReceiveMessage(async (m: WebviewToHost) => {
-      if (m.type === 'ready') markReady();
-      else await handleCommonMessage(m, (s) => this.ctx.log(s));
+      if (m.type === 'ready') {
+        markReady();
+        if (this.last) void view.webview.postMessage(this.last);
+      } else await handleCommonMessage(m, (s) => this.ctx.log(s));
     });
     view.onDidChangeVisibility(() => view.visible && this.schedule(0));
     view.onDidDispose(() => (this.view = undefined));
@@ -52,6 +56,7 @@ export class SideView implements vscode.WebviewViewProvider, vscode.Disposable {
   }
 
   private async post(m: HostToWebview): Promise<void> {
+    if (m.type !== 'busy') this.last = m;
     await this.ready;
     await this.view?.webview.postMessage(m);
   }

@@ -9,6 +9,7 @@ export type ScaleMode = 'log-log' | 'linear' | 'log-x' | 'log-y';
 
 export type HostToWebview =
   /** `restore` is kept in the webview's state so VS Code can reopen the panel after a reload. */
+  /** `scale` overrides every chart's own axes (the user's default setting); absent, each chart uses its spec's. */
   | { type: 'render'; spec: PanelSpec; scale?: ScaleMode; restore?: RestoreInfo }
   | { type: 'busy'; text: string }
   | { type: 'empty'; text: string }
@@ -25,7 +26,7 @@ export type WebviewToHost =
   | { type: 'openSource'; file: string; line?: number }
   /** Webviews cannot always reach the clipboard; the host writes it. */
   | { type: 'copy'; text: string; what: string }
-  | { type: 'scaleChanged'; scale: ScaleMode };
+  | { type: 'scaleChanged'; chartId: string; scale: ScaleMode };
 
 export interface RestoreInfo {
   /** The file the panel shows, so a restored panel can ask the server again. */
@@ -38,5 +39,7 @@ export interface RestoreInfo {
 export interface WebviewState {
   spec?: PanelSpec;
   scale?: ScaleMode;
+  /** Axis scales the user picked, by chart id. */
+  chosen?: Record<string, ScaleMode>;
   restore?: RestoreInfo;
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,24 @@ export class CodeServer {
           proc.kill('SIGTERM');
         }),
     };
+  }
+
+  /** The extension's output channel log and the extension host's log, for failure reports. */
+  logs(): string {
+    const out: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/Scaling Lens\.log$|exthost\.log$|remoteexthost\.log$/.test(e.name)) out.push(`--- ${p}\n${readFileSync(p, 'utf8').slice(-6000)}`);
+      }
+    };
+    try {
+      walk(join(this.userData, 'logs'));
+    } catch {
+      // No logs yet.
+    }
+    return out.join('\n');
   }
 
   dispose(): void {

@@ -70,7 +70,8 @@ test('Fit Scaling Law from the command palette renders the chart, and the bad ro
     await pick.first().waitFor({ timeout: 30_000 });
     await page.keyboard.type('sweep');
     await page.keyboard.press('Enter');
-    const frame = await chartFrame(page, 'loss vs flops');
+    const frame = await chartFrame(page, 'Loss vs compute');
+    await frame.locator('h2', { hasText: 'Chinchilla' }).first().waitFor();
     const inked = await inkedPixels(frame);
     assert.ok(inked.w > 100 && inked.h > 100, `canvas is ${inked.w}×${inked.h}`);
     assert.ok(inked.n > 2000, `the chart drew ${inked.n} pixels`);
@@ -96,6 +97,14 @@ test('Fit Scaling Law from the command palette renders the chart, and the bad ro
     const side = await chartFrame(page, 'loss vs tokens', [frame]);
     assert.ok((await inkedPixels(side)).n > 1000);
     await screenshot(page, '04-side-view');
+  } catch (e) {
+    await screenshot(page, 'failed-ui').catch(() => undefined);
+    for (const f of page.frames()) {
+      const text = await f.evaluate(() => document.getElementById('app')?.innerText ?? null).catch(() => null);
+      if (text !== null) console.log(`webview #app: ${text.slice(0, 300)}`);
+    }
+    console.log(cs.logs());
+    throw e;
   } finally {
     await page.close();
     await session.stop();

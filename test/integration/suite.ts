@@ -81,13 +81,18 @@ export async function run(): Promise<TestOutcome[]> {
     assert.match(diags[0].message, /expects a number, found 'diverged'/);
   });
 
-  await test('"Fit Scaling Law" opens a panel whose chart draws every good row', async () => {
-    const rendered = waitFor(api.onRendered, (r) => r.kind === 'fit', 'the fit panel to render');
+  await test('"Fit Scaling Law" opens a panel with the fitted laws drawn over every good row', async () => {
+    const rendered = waitFor(api.onRendered, (r) => r.kind === 'fit', 'the fit panel to render', 60000);
     const result = (await vscode.commands.executeCommand('scalingLens.fitScalingLaw', sweep)) as PanelResult | undefined;
     assert.ok(result, 'the command returns the server result');
     assert.equal(result.format, 'csv');
+    const formula = result.panel.views.find((v) => v.id === 'formula-chinchilla');
+    assert.ok(formula, 'the Chinchilla fit is shown');
     const report = await rendered;
-    assert.deepEqual(report.charts.map((c) => c.points), [25]);
+    assert.deepEqual(report.charts.map((c) => c.id), ['fit', 'residuals']);
+    // 25 runs, and the two laws' residuals for each.
+    assert.equal(report.charts[1].points, 50);
+    assert.ok(report.charts[0].points > 25);
   });
 
   await test('a crashed server is restarted by the client, and diagnostics keep working', async () => {

@@ -159,8 +159,8 @@ test('axis scales switch from the keyboard, and the choice is kept in webview st
   await page.selectOption('select', 'linear');
   await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'rendered').length >= 2);
   const messages = await posted();
-  assert.ok(messages.some((m) => m.type === 'scaleChanged' && m.scale === 'linear'));
-  assert.equal(await page.evaluate(() => (window as unknown as { __state: { scale: string } }).__state.scale), 'linear');
+  assert.ok(messages.some((m) => m.type === 'scaleChanged' && m.chartId === 'metric' && m.scale === 'linear'));
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { __state: { chosen: unknown } }).__state.chosen), { metric: 'linear' });
   assert.equal(await page.inputValue('select'), 'linear');
   await page.close();
 });
