@@ -1,6 +1,8 @@
-import { analyzeSource } from '../core/analysis';
-import { formatProblem } from '../core/ingest/problem';
-import { fileSource } from '../core/ingest/source';
+import { analyzePath } from '../core/analysis';
+import { formatProblem, type Problem } from '../core/ingest/problem';
+import type { RunTable } from '../core/ingest/runTable';
+import { readSweep, type Sweep } from '../core/ingest/sweep';
+import { sweepRunsTable, sweepTable } from '../core/report/sweepPanel';
 import { formatValue } from '../core/report/formulas';
 import { fitTrainingSweep, type TrainingFitOptions } from '../core/report/trainingFit';
 import { EXIT, UsageError } from './exit';
@@ -25,27 +27,38 @@ export function parseMap(pairs: readonly string[] | undefined): Record<string, s
   return out;
 }
 
-export async function fitCommand(paths: string[], options: FitCommandOptions): Promise<number> {
-  if (paths.length !== 1) throw new UsageError('fit takes one run log (CSV, TSV or JSONL of runs)');
-  const path = paths[0];
+/** A run log file, or a folder of runs read as one sweep. */
+export async function readFitTable(path: string): Promise<{ table?: RunTable; problems: Problem[]; sweep?: Sweep; name: string }> {
+  let st;
   try {
-    if (!(await stat(path)).isFile()) throw new UsageError(`${path} is a folder: fit takes one run log file`);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`no such file: ${path}`);
+    st = await stat(path);
+  } catch {
+    throw new UsageError(`no such file or folder: ${path}`);
   }
-  const name = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
-  const analysis = await analyzeSource(fileSource(path, name));
-  if (!analysis.table) {
-    process.stderr.write(`${name}: not a run log Scaling Lens reads (CSV, TSV or JSONL of runs)\n`);
+  const name = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path) || '.';
+  if (st.isDirectory()) {
+    const sweep = await readSweep(path, { workspace: path });
+    return { table: sweepTable(sweep, name), problems: sweep.problems, sweep, name };
+  }
+  const analysis = await analyzePath(path, name);
+  return { table: analysis.table, problems: analysis.problems, name };
+}
+
+export async function fitCommand(paths: string[], options: FitCommandOptions): Promise<number> {
+  if (paths.length !== 1) throw new UsageError('fit takes one run log (CSV, TSV, JSONL, ...) or one folder of runs');
+  const { table, problems: readProblems, sweep, name } = await readFitTable(paths[0]);
+  if (!table) {
+    process.stderr.write(`${name}: not a run log Scaling Lens reads (CSV, TSV or JSONL of runs, trainer logs, or a folder of runs)\n`);
     return EXIT.problems;
   }
-  const result = fitTrainingSweep(analysis.table, options);
-  const problems = [...analysis.problems, ...result.problems];
+  const result = fitTrainingSweep(table, options);
+  if (sweep) result.panel.views.push(sweepRunsTable(sweep));
+  const problems = [...readProblems, ...result.problems];
   if (options.json) {
     const { panel: _panel, ...rest } = result;
-    process.stdout.write(JSON.stringify({ ...rest, problems }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...rest, ...(sweep ? { runs: sweep.runs } : {}), problems }, null, 2) + '\n');
   } else {
+    if (sweep) process.stdout.write(`${name}: ${sweep.points.length} points from ${sweep.runs.length} runs (${sweep.runs.length - sweep.points.length} skipped; \`scaling-lens sweep ${name}\` shows why)\n`);
     printText(result);
     for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
   }

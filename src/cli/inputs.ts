@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { analyzeSource, type FileAnalysis } from '../core/analysis';
-import { fileSource } from '../core/ingest/source';
+import { analyzePath, type FileAnalysis } from '../core/analysis';
 import { candidateFiles } from '../core/ingest/walk';
 import type { AxisChoice } from '../core/report/runLogPanel';
 import { UsageError } from './exit';
@@ -21,7 +20,7 @@ export async function analyzePaths(paths: string[], axes: AxisChoice): Promise<F
   const out: FileAnalysis[] = [];
   for (const f of files) {
     const name = relative(process.cwd(), f) || f;
-    out.push(await analyzeSource(fileSource(f, name.startsWith('..') ? f : name), { axes }));
+    out.push(await analyzePath(f, name.startsWith('..') ? f : name, { axes }));
   }
   return out;
 }

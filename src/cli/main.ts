@@ -3,6 +3,7 @@ import { version } from '../../package.json';
 import { analyzeCommand } from './analyze';
 import { reportCommand } from './report';
 import { fitCommand, parseMap } from './fit';
+import { sweepCommand } from './sweep';
 import { EXIT, UsageError } from './exit';
 
 const HELP = `scaling-lens ${version}: reasoning and scaling analysis from the command line
@@ -13,7 +14,11 @@ Usage:
       the chart it would draw, and every problem as file:line:column.
   scaling-lens report PATH... -o report.html [--x COLUMN] [--y COLUMN]
       A self-contained HTML page with the same charts (no network needed to view it).
-  scaling-lens fit FILE [--law LAW]... [--map VAR=COLUMN]... [--json] [-o fit.html]
+  scaling-lens sweep FOLDER [--json] [-o sweep.html]
+      A folder of runs (W&B offline runs, MLflow, TensorBoard, HF Trainer, Lightning,
+      CSV/JSONL logs) as one sweep: every run a point or skipped with the reason, and how
+      N, D and C were derived for each. Overrides go in FOLDER/.scaling-lens.json.
+  scaling-lens fit FILE|FOLDER [--law LAW]... [--map VAR=COLUMN]... [--json] [-o fit.html]
       Fits scaling laws to a run log: parameters with bootstrap intervals, the law
       comparison and the compute-optimal frontier. LAW is a registry name (chinchilla,
       kaplan-ND, power-law-C, ...) or a formula ('E + A/N^a + B/D^b'); VAR is N, D, C, L, ...
@@ -73,6 +78,8 @@ export async function main(argv: string[]): Promise<number> {
         return await analyzeCommand(paths, { json: !!values.json, axes });
       case 'report':
         return await reportCommand(paths, { output: values.output, axes });
+      case 'sweep':
+        return await sweepCommand(paths, { json: !!values.json, output: values.output });
       case 'fit':
         return await fitCommand(paths, {
           json: !!values.json,
@@ -83,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
           output: values.output,
         });
       default:
-        throw new UsageError(`unknown command '${command}' (expected analyze, report or fit)`);
+        throw new UsageError(`unknown command '${command}' (expected analyze, report, sweep or fit)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

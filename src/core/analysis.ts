@@ -1,7 +1,9 @@
 import type { Problem } from './ingest/problem';
 import { detectFormat, readers } from './ingest/registry';
 import type { RunTable } from './ingest/runTable';
-import type { TextSource } from './ingest/source';
+import { basename } from 'node:path';
+import { detectBinaryLog, readFileHead, readLogFile } from './ingest/logs';
+import { fileSource, type TextSource } from './ingest/source';
 import { runLogPanel, type AxisChoice } from './report/runLogPanel';
 import type { PanelSpec } from './report/spec';
 import type { WorkOptions } from './work';
@@ -27,6 +29,35 @@ export interface AnalyzeOptions extends WorkOptions {
   format?: string;
 }
 
+/**
+ * A file on disk: binary logs (TensorBoard event files) are read from bytes, everything else
+ * as text.
+ */
+export async function analyzePath(path: string, name: string, options: AnalyzeOptions = {}): Promise<FileAnalysis> {
+  if (!options.format) {
+    const head = await readFileHead(path);
+    const binary = detectBinaryLog(basename(path), head);
+    if (binary) {
+      const table = await readLogFile(path, binary, { ...options, displayName: () => name });
+      return tableAnalysis(name, binary.id, binary.title, table, options);
+    }
+  }
+  return analyzeSource(fileSource(path, name), options);
+}
+
+function tableAnalysis(file: string, format: string, title: string, table: RunTable, options: AnalyzeOptions): FileAnalysis {
+  const errors = table.problems.filter((p) => p.severity === 'error').length;
+  return {
+    file,
+    format,
+    kind: 'run-log',
+    summary: `${title}: ${table.rows.length} rows, ${table.columns.length} columns (${table.numericColumns.length} numeric)${errors ? `, ${errors} problem${errors === 1 ? '' : 's'}` : ''}`,
+    problems: table.problems,
+    panel: runLogPanel(table, options.axes),
+    table,
+  };
+}
+
 export async function analyzeSource(source: TextSource, options: AnalyzeOptions = {}): Promise<FileAnalysis> {
   const reader = options.format ? readers.find((r) => r.id === options.format) : await detectFormat(source);
   if (!reader) {
@@ -40,15 +71,5 @@ export async function analyzeSource(source: TextSource, options: AnalyzeOptions 
     };
   }
   const ingested = await reader.read(source, options);
-  const table = ingested.table;
-  const errors = table.problems.filter((p) => p.severity === 'error').length;
-  return {
-    file: source.name,
-    format: reader.id,
-    kind: 'run-log',
-    summary: `${reader.title}: ${table.rows.length} rows, ${table.columns.length} columns (${table.numericColumns.length} numeric)${errors ? `, ${errors} problem${errors === 1 ? '' : 's'}` : ''}`,
-    problems: table.problems,
-    panel: runLogPanel(table, options.axes),
-    table,
-  };
+  return tableAnalysis(source.name, reader.id, reader.title, ingested.table, options);
 }

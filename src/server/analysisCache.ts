@@ -2,8 +2,8 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeSource, type FileAnalysis } from '../core/analysis';
-import { fileSource, textSource, type TextSource } from '../core/ingest/source';
+import { analyzePath, analyzeSource, type FileAnalysis } from '../core/analysis';
+import { textSource, type TextSource } from '../core/ingest/source';
 import type { AxisChoice } from '../core/report/runLogPanel';
 import type { WorkOptions } from '../core/work';
 
@@ -22,13 +22,17 @@ export class AnalysisCache {
     let source: TextSource;
     let key: string;
     if (doc) {
-      source = textSource(this.displayName(uri), doc.getText());
+      source = textSource(this.displayName(uri), doc.getText(), uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
       key = `v${doc.version}\u0000${axesKey}`;
     } else {
       const path = fileURLToPath(uri);
       const st = await stat(path);
-      source = fileSource(path, this.displayName(uri));
       key = `m${st.mtimeMs}:${st.size}\u0000${axesKey}`;
+      const hit = this.entries.get(uri);
+      if (hit && hit.key === key) return hit.analysis;
+      const analysis = await analyzePath(path, this.displayName(uri), { ...work, axes });
+      this.entries.set(uri, { key, analysis });
+      return analysis;
     }
     const hit = this.entries.get(uri);
     if (hit && hit.key === key) return hit.analysis;

@@ -60,3 +60,40 @@ test('report writes one HTML file with the charts embedded', () => {
   assert.match(html, /Content-Security-Policy/);
   assert.match(html, /id="scaling-lens-data"/);
 });
+
+test('fit prints each law with intervals, the comparison and the frontier; --json has the documented keys', () => {
+  const sweep = join(repo, 'test', 'fixtures', 'sweeps', 'chinchilla-sweep.csv');
+  const text = cli('fit', sweep, '--resamples', '100');
+  assert.equal(text.code, 1, 'the diverged row is an input problem');
+  assert.match(text.stdout, /chinchilla {2}\(recommended\)/);
+  assert.match(text.stdout, /alpha +0\.\d+ +95% CI \[0\.\d+, 0\.\d+\]/);
+  assert.match(text.stdout, /compute-optimal frontier \(chinchilla, C = 6·N·D\)/);
+  const json = JSON.parse(cli('fit', sweep, '--law', 'chinchilla', '--json', '--resamples', '50').stdout);
+  for (const key of ['law', 'params', 'ci', 'objective', 'converged', 'n_points', 'problems']) assert.ok(key in json, key);
+  assert.equal(json.law, 'chinchilla');
+  assert.deepEqual(Object.keys(json.params), ['E', 'A', 'B', 'alpha', 'beta']);
+  assert.equal(json.n_points, 25);
+  assert.ok(json.objective > 0 && json.objective < 1e-3);
+  assert.equal(json.problems[0].line, 15);
+});
+
+test('fit takes a formula and --map; unknown laws and bad formulas are located problems', () => {
+  const sweep = join(repo, 'test', 'fixtures', 'sweeps', 'chinchilla-sweep.csv');
+  const custom = JSON.parse(cli('fit', sweep, '--law', 'E + A/N^a + B/D^b', '--map', 'N=params', '--json', '--resamples', '0').stdout);
+  assert.equal(custom.law, 'custom');
+  assert.deepEqual(Object.keys(custom.params), ['E', 'A', 'a', 'B', 'b']);
+  assert.deepEqual(custom.mapping.find((m: { variable: string }) => m.variable === 'N'), { variable: 'N', column: 'params', how: 'mapped' });
+  const bad = cli('fit', sweep, '--law', 'nope');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /Unknown law 'nope'/);
+  assert.equal(cli('fit', sweep, '--map', 'N').code, 2);
+});
+
+test('a folder of runs from different trackers is one sweep with every run accounted for', () => {
+  const r = cli('sweep', join(repo, 'test', 'fixtures', 'logs', 'real'));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /4 points from 4 runs/);
+  assert.match(r.stdout, /hf-trainer-state.*N 4\.231e8/);
+  assert.match(r.stdout, /D: steps × batch × sequence length = 5490 × 6 × 1024/);
+  assert.equal(cli('sweep', join(fixtures, 'bad-rows.csv')).code, 2);
+});

@@ -1,4 +1,6 @@
+import { dirname } from 'node:path';
 import { readCsvRunLog } from './csvRunLog';
+import { textLogReaders } from './logs';
 import { readJsonlRunLog } from './jsonlRunLog';
 import type { RunTable } from './runTable';
 import { readHead, type TextSource } from './source';
@@ -52,6 +54,17 @@ export const readers: FormatReader[] = [
     read: async (source, work) => ({ kind: 'run-log', table: await readJsonlRunLog(source, work) }),
   },
 ];
+
+// Trainer and tracker formats (Lightning, W&B exports, HF trainer_state.json) score above the
+// generic readers when they recognise a file, and read companion files beside it.
+for (const log of textLogReaders) {
+  readers.push({
+    id: log.id,
+    title: log.title,
+    detect: (name, head) => log.detect(name, head),
+    read: async (source, work) => ({ kind: 'run-log', table: await log.read(source, { ...work, dir: source.path ? dirname(source.path) : undefined }) }),
+  });
+}
 
 export async function detectFormat(source: TextSource): Promise<FormatReader | undefined> {
   const head = await readHead(source);

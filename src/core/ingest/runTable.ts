@@ -8,6 +8,8 @@ export interface RunRow {
   /** 1-based line in the source where the row starts. */
   line: number;
   values: Record<string, number | string | null>;
+  /** For rows assembled from other files (a sweep's runs): where the row's data came from. */
+  origin?: { file: string; line: number };
 }
 
 export interface RunTable {

@@ -10,12 +10,15 @@ export interface TextSource {
   readonly name: string;
   /** Length in characters (text) or bytes (files), for progress; may be unknown. */
   readonly size?: number;
+  /** The file on disk, when there is one: readers look beside it for companion files (config.json, hparams.yaml). */
+  readonly path?: string;
   chunks(): AsyncIterable<string>;
 }
 
-export function textSource(name: string, text: string): TextSource {
+export function textSource(name: string, text: string, path?: string): TextSource {
   return {
     name,
+    path,
     size: text.length,
     async *chunks() {
       // Slices keep progress and cancellation responsive on large open buffers.
@@ -35,6 +38,7 @@ export function fileSource(path: string, name = path): TextSource {
   return {
     name,
     size,
+    path,
     async *chunks() {
       const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
       for await (const chunk of stream) yield chunk as string;

@@ -20,6 +20,8 @@ export interface SweepData {
   columns: Record<string, number[]>;
   /** The table row of each point (1-based line in the file). */
   lines: number[];
+  /** Where each point's data came from, when not the table's own file (sweeps of run folders). */
+  origins?: ({ file: string; line: number } | undefined)[];
   /** Run name of each point, when the table names runs (the bootstrap resamples runs). */
   runs?: string[];
   sources: VariableSource[];
@@ -92,6 +94,7 @@ export function sweepData(table: RunTable, variables: readonly string[], options
   return {
     columns,
     lines: rows.map((r) => r.line),
+    origins: rows.some((r) => r.origin) ? rows.map((r) => r.origin) : undefined,
     runs: runColumn !== undefined ? rows.map((r) => String(r.values[runColumn])) : undefined,
     sources,
     notes,

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '__pycache__', '.venv', 'venv', '.mypy_cache', '.ipynb_checkpoints']);
 
-/** Extensions of files a reader might claim; others in a folder are not looked at. */
-export const CANDIDATE_FILE = /\.(csv|tsv|jsonl|ndjson)$/i;
+/** Names of files a reader might claim; others in a folder are not looked at. */
+export const CANDIDATE_FILE = /\.(csv|tsv|jsonl|ndjson)$|(^|[\\/])trainer_state\.json$|(^|[\\/])events\.out\.tfevents\./i;
 
 export interface WalkOptions {
   maxDepth?: number;

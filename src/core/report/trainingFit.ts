@@ -170,8 +170,8 @@ function locate(fit: FitResult, data: SweepData, file: string): Problem[] {
     .flatMap((issue) => {
       const rows = issue.rows?.length ? issue.rows : [-1];
       return rows.map((r) => ({
-        file,
-        line: r >= 0 ? data.lines[r] ?? 1 : 1,
+        file: (r >= 0 && data.origins?.[r]?.file) || file,
+        line: r >= 0 ? data.origins?.[r]?.line ?? data.lines[r] ?? 1 : 1,
         column: 1,
         severity: issue.severity === 'error' ? ('error' as const) : ('warning' as const),
         code: issue.code,
