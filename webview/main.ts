@@ -1,11 +1,11 @@
 import type { Chart } from 'chart.js';
-import type { ChartSpec, FormulaSpec, PanelSpec, TableSpec } from '../src/protocol/spec';
+import type { ChartSpec, ControlSpec, FormulaSpec, PanelSpec, TableSpec, ViewSpec } from '../src/protocol/spec';
 import type { ExportFormat, HostToWebview, ScaleMode } from '../src/protocol/webview';
 import { drawChart } from './chart';
 import { connectHost } from './host';
 import { axisScales, modeOf } from './scales';
 import { chartToCsv, chartToSvg, PAPER_THEME } from './svg';
-import { readTheme } from './theme';
+import { readTheme, type Theme } from './theme';
 
 /**
  * Renders panel specs. Everything shown comes from the spec and is set as text, never parsed
@@ -15,7 +15,8 @@ const host = connectHost();
 const app = document.getElementById('app')!;
 /** The panel shown, the default scales the host asked for, and the user's choice per chart. */
 let current: { spec: PanelSpec; scale?: ScaleMode; chosen: Record<string, ScaleMode> } | undefined;
-const charts: Chart[] = [];
+/** Each view's element and, for charts, its Chart.js instance: patches replace them in place. */
+const views = new Map<string, { element: HTMLElement; chart?: Chart }>();
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; attrs?: Record<string, string> } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -27,7 +28,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: 
 }
 
 function clear(): void {
-  for (const c of charts.splice(0)) c.destroy();
+  for (const v of views.values()) v.chart?.destroy();
+  views.clear();
   app.replaceChildren();
 }
 
@@ -66,16 +68,47 @@ function render(spec: PanelSpec, scale?: ScaleMode, chosen: Record<string, Scale
   }
   const drawn: { id: string; points: number }[] = [];
   for (const view of spec.views) {
-    if (view.kind === 'chart') drawn.push(renderChart(view, chosen[view.id] ?? scale, theme));
-    else if (view.kind === 'table') app.appendChild(renderTable(view));
-    else app.appendChild(renderFormula(view));
+    const placed = placeView(view, chosen[view.id] ?? scale, theme, (e) => app.appendChild(e));
+    if (placed) drawn.push(placed);
   }
   if (spec.views.length === 0 && !spec.messages?.length) app.appendChild(el('p', { className: 'status', text: 'Nothing to show for this file.' }));
   // Charts lay out on the next frame; report once they have.
   requestAnimationFrame(() => host.post({ type: 'rendered', charts: drawn }));
 }
 
-function renderChart(spec: ChartSpec, scale: ScaleMode | undefined, theme: ReturnType<typeof readTheme>): { id: string; points: number } {
+/** Builds a view, puts it where `attach` says, and draws its chart once it is in the page. */
+function placeView(view: ViewSpec, scale: ScaleMode | undefined, theme: Theme, attach: (e: HTMLElement) => void): { id: string; points: number } | undefined {
+  if (view.kind === 'chart') {
+    const { element, canvas } = chartSection(view, scale);
+    attach(element);
+    const { chart, points } = drawChart(canvas, view, scale, theme);
+    views.set(view.id, { element, chart });
+    return { id: view.id, points };
+  }
+  const element = view.kind === 'table' ? renderTable(view) : view.kind === 'formula' ? renderFormula(view) : renderControl(view);
+  attach(element);
+  views.set(view.id, { element });
+  return undefined;
+}
+
+/** Replaces views by id, leaving the rest of the panel (and its scroll position) alone. */
+function patch(updated: ViewSpec[]): void {
+  if (!current) return;
+  const started = performance.now();
+  const theme = readTheme();
+  for (const view of updated) {
+    const old = views.get(view.id);
+    const i = current.spec.views.findIndex((v) => v.id === view.id);
+    if (!old || i < 0) continue;
+    old.chart?.destroy();
+    current.spec.views[i] = view;
+    placeView(view, current.chosen[view.id] ?? current.scale, theme, (e) => old.element.replaceWith(e));
+  }
+  host.setState({ ...(host.getState() ?? {}), spec: current.spec });
+  requestAnimationFrame(() => host.post({ type: 'patched', ids: updated.map((v) => v.id), ms: performance.now() - started }));
+}
+
+function chartSection(spec: ChartSpec, scale: ScaleMode | undefined): { element: HTMLElement; canvas: HTMLCanvasElement } {
   const section = el('section', { className: 'view chart', attrs: { 'aria-label': spec.title } });
   section.appendChild(el('h2', { text: spec.title }));
   if (spec.subtitle) section.appendChild(el('p', { className: 'subtitle', text: spec.subtitle }));
@@ -90,7 +123,11 @@ function renderChart(spec: ChartSpec, scale: ScaleMode | undefined, theme: Retur
   select.addEventListener('change', () => {
     const mode = select.value as ScaleMode;
     host.post({ type: 'scaleChanged', chartId: spec.id, scale: mode });
-    if (current) render(current.spec, current.scale, { ...current.chosen, [spec.id]: mode });
+    if (current) {
+      current.chosen[spec.id] = mode;
+      host.setState({ ...(host.getState() ?? {}), chosen: current.chosen });
+      patch([spec]);
+    }
   });
   toolbar.appendChild(el('label', { text: 'Axes ' }, select));
   for (const format of ['png', 'svg', 'csv', 'json'] as ExportFormat[]) {
@@ -108,10 +145,7 @@ function renderChart(spec: ChartSpec, scale: ScaleMode | undefined, theme: Retur
     for (const n of spec.notes) notes.appendChild(el('li', { text: n }));
     section.appendChild(notes);
   }
-  app.appendChild(section);
-  const { chart, points } = drawChart(canvas, spec, scale, theme);
-  charts.push(chart);
-  return { id: spec.id, points };
+  return { element: section, canvas };
 }
 
 function renderTable(spec: TableSpec): HTMLElement {
@@ -143,6 +177,54 @@ function renderFormula(spec: FormulaSpec): HTMLElement {
   });
   section.appendChild(el('div', { className: 'toolbar' }, copy));
   return section;
+}
+
+/** Sliders and selects whose values go to the host, which answers with a patch. */
+function renderControl(spec: ControlSpec): HTMLElement {
+  const section = el('section', { className: 'view control', attrs: { 'aria-label': spec.title } });
+  section.appendChild(el('h2', { text: spec.title }));
+  const row = el('div', { className: 'toolbar' });
+  const values: Record<string, number | string> = {};
+  let pending: number | undefined;
+  // Coalesce a drag's input events to one request per frame.
+  const send = () => {
+    if (pending !== undefined) return;
+    pending = requestAnimationFrame(() => {
+      pending = undefined;
+      host.post({ type: 'control', action: spec.action, values: { ...values } });
+    });
+  };
+  for (const c of spec.controls) {
+    values[c.id] = c.value;
+    if (c.type === 'range') {
+      const shown = el('output', { text: formatControl(c.value, c.format) });
+      const input = el('input', { attrs: { type: 'range', min: String(c.min), max: String(c.max), step: String(c.step), value: String(c.value), 'aria-label': c.label } });
+      input.addEventListener('input', () => {
+        values[c.id] = Number(input.value);
+        shown.textContent = formatControl(Number(input.value), c.format);
+        send();
+      });
+      row.appendChild(el('label', { text: `${c.label} ` }, input, shown));
+    } else {
+      const select = el('select', { attrs: { 'aria-label': c.label } });
+      for (const o of c.options) {
+        const opt = el('option', { text: o.label, attrs: { value: o.value } });
+        if (o.value === c.value) opt.selected = true;
+        select.appendChild(opt);
+      }
+      select.addEventListener('change', () => {
+        values[c.id] = select.value;
+        send();
+      });
+      row.appendChild(el('label', { text: `${c.label} ` }, select));
+    }
+  }
+  section.appendChild(row);
+  return section;
+}
+
+function formatControl(v: number, format?: 'percent'): string {
+  return format === 'percent' ? `${Math.round(v * 1000) / 10}%` : String(v);
 }
 
 function formatNumber(v: number): string {
@@ -189,6 +271,9 @@ host.onMessage((m: HostToWebview) => {
       if (m.restore) host.setState({ ...(host.getState() ?? {}), restore: m.restore });
       // A new spec for the same file keeps the user's per-chart choices.
       render(m.spec, m.scale, host.getState()?.chosen ?? {});
+      break;
+    case 'patch':
+      patch(m.views);
       break;
     case 'busy':
       if (!current) status(m.text);

@@ -5,8 +5,8 @@ import { candidateFiles } from '../core/ingest/walk';
 import type { AxisChoice } from '../core/report/runLogPanel';
 import { UsageError } from './exit';
 
-/** Every file under the given paths, analysed; unrecognised files stay in the list, marked. */
-export async function analyzePaths(paths: string[], axes: AxisChoice): Promise<FileAnalysis[]> {
+/** Files under the given paths that a reader might claim, with the names problems give them. */
+export async function candidateFilesOf(paths: string[], includeJson = false): Promise<{ path: string; name: string }[]> {
   if (paths.length === 0) throw new UsageError('expected at least one file or folder');
   const files: string[] = [];
   for (const p of paths) {
@@ -15,13 +15,18 @@ export async function analyzePaths(paths: string[], axes: AxisChoice): Promise<F
     } catch {
       throw new UsageError(`no such file or folder: ${p}`);
     }
-    files.push(...(await candidateFiles(p)));
+    files.push(...(await candidateFiles(p, { json: includeJson })));
   }
-  const out: FileAnalysis[] = [];
-  for (const f of files) {
+  return files.map((f) => {
     const name = relative(process.cwd(), f) || f;
-    out.push(await analyzePath(f, name.startsWith('..') ? f : name, { axes }));
-  }
+    return { path: f, name: name.startsWith('..') ? f : name };
+  });
+}
+
+/** Every file under the given paths, analysed; unrecognised files stay in the list, marked. */
+export async function analyzePaths(paths: string[], axes: AxisChoice): Promise<FileAnalysis[]> {
+  const out: FileAnalysis[] = [];
+  for (const { path, name } of await candidateFilesOf(paths)) out.push(await analyzePath(path, name, { axes }));
   return out;
 }
 

@@ -4,6 +4,7 @@ import { analyzeCommand } from './analyze';
 import { reportCommand } from './report';
 import { fitCommand, parseMap } from './fit';
 import { sweepCommand } from './sweep';
+import { planCommand, ttsCommand } from './tts';
 import { EXIT, UsageError } from './exit';
 
 const HELP = `scaling-lens ${version}: reasoning and scaling analysis from the command line
@@ -18,6 +19,13 @@ Usage:
       A folder of runs (W&B offline runs, MLflow, TensorBoard, HF Trainer, Lightning,
       CSV/JSONL logs) as one sweep: every run a point or skipped with the reason, and how
       N, D and C were derived for each. Overrides go in FOLDER/.scaling-lens.json.
+  scaling-lens tts FILE|FOLDER... [--json] [--target 0.8] [--cost AXIS] [-o tts.html]
+      Test-time scaling from eval samples (lm-evaluation-harness samples_*.jsonl, Inspect
+      logs, JSONL/CSV/JSON of per-sample results): pass@k, pass^k, majority@k and the other
+      curves with bootstrap intervals, fitted laws, saturation, the Pareto frontier.
+  scaling-lens plan FILE|FOLDER... --target 0.8 [--cost dollars|tokens|flops|latency|samples|effective]
+      The cheapest configuration (model, strategy, k, thinking budget) that reaches the
+      target, or the statement that none does and the nearest (exit 1).
   scaling-lens fit FILE|FOLDER [--law LAW]... [--map VAR=COLUMN]... [--json] [-o fit.html]
       Fits scaling laws to a run log: parameters with bootstrap intervals, the law
       comparison and the compute-optimal frontier. LAW is a registry name (chinchilla,
@@ -31,6 +39,9 @@ Options:
   --map         VAR=COLUMN, which column holds a law variable (repeatable)
   --resamples   bootstrap resamples (default 1000; 0 turns intervals off)
   --seed        bootstrap seed (default 0)
+  --target      target accuracy (tts, plan)
+  --cost        cost axis: samples, tokens, flops, effective, dollars, latency
+  --threshold   graded scores count as correct at or above this (default 1)
   -h, --help    this help
   -v, --version the version
 
@@ -53,6 +64,9 @@ export async function main(argv: string[]): Promise<number> {
         map: { type: 'string', multiple: true },
         resamples: { type: 'string' },
         seed: { type: 'string' },
+        target: { type: 'string' },
+        cost: { type: 'string' },
+        threshold: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -78,6 +92,19 @@ export async function main(argv: string[]): Promise<number> {
         return await analyzeCommand(paths, { json: !!values.json, axes });
       case 'report':
         return await reportCommand(paths, { output: values.output, axes });
+      case 'tts':
+      case 'plan': {
+        const opts = {
+          json: !!values.json,
+          target: numberOption('--target', values.target),
+          cost: values.cost,
+          threshold: numberOption('--threshold', values.threshold),
+          resamples: integerOption('--resamples', values.resamples),
+          seed: integerOption('--seed', values.seed),
+          output: values.output,
+        };
+        return command === 'tts' ? await ttsCommand(paths, opts) : await planCommand(paths, opts);
+      }
       case 'sweep':
         return await sweepCommand(paths, { json: !!values.json, output: values.output });
       case 'fit':
@@ -90,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
           output: values.output,
         });
       default:
-        throw new UsageError(`unknown command '${command}' (expected analyze, report, sweep or fit)`);
+        throw new UsageError(`unknown command '${command}' (expected analyze, report, sweep, fit, tts or plan)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -99,6 +126,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+function numberOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${name} expects a number, got '${value}'`);
+  return v;
 }
 
 function integerOption(name: string, value: string | undefined): number | undefined {

@@ -2,7 +2,9 @@ import type { Problem } from './ingest/problem';
 import { detectFormat, readers } from './ingest/registry';
 import type { RunTable } from './ingest/runTable';
 import { basename } from 'node:path';
+import { byteFileSource, type EvalSampleSet } from './ingest/evalSamples';
 import { detectBinaryLog, readFileHead, readLogFile } from './ingest/logs';
+import { evalSummaryPanel } from './report/evalSummaryPanel';
 import { fileSource, type TextSource } from './ingest/source';
 import { runLogPanel, type AxisChoice } from './report/runLogPanel';
 import type { PanelSpec } from './report/spec';
@@ -16,11 +18,12 @@ export interface FileAnalysis {
   file: string;
   /** Reader id, or null when no reader claims the file. */
   format: string | null;
-  kind: 'run-log' | 'unknown';
+  kind: 'run-log' | 'eval-samples' | 'unknown';
   summary: string;
   problems: Problem[];
   panel: PanelSpec;
   table?: RunTable;
+  samples?: EvalSampleSet;
 }
 
 export interface AnalyzeOptions extends WorkOptions {
@@ -42,6 +45,8 @@ export async function analyzePath(path: string, name: string, options: AnalyzeOp
       return tableAnalysis(name, binary.id, binary.title, table, options);
     }
   }
+  // Inspect's .eval logs are zip archives: the reader needs their bytes.
+  if (/\.eval$/i.test(path)) return analyzeSource(byteFileSource(path, name), options);
   return analyzeSource(fileSource(path, name), options);
 }
 
@@ -67,9 +72,22 @@ export async function analyzeSource(source: TextSource, options: AnalyzeOptions 
       kind: 'unknown',
       summary: 'not a format Scaling Lens reads',
       problems: [],
-      panel: { title: source.name, source: source.name, views: [], messages: [{ severity: 'info', text: `${source.name} is not a run log Scaling Lens recognises.` }] },
+      panel: { title: source.name, source: source.name, views: [], messages: [{ severity: 'info', text: `${source.name} is not a run log or eval-sample file Scaling Lens recognises.` }] },
     };
   }
   const ingested = await reader.read(source, options);
+  if (ingested.kind === 'eval-samples') {
+    const samples = ingested.samples;
+    const errors = samples.problems.filter((p) => p.severity === 'error').length;
+    return {
+      file: source.name,
+      format: reader.id,
+      kind: 'eval-samples',
+      summary: `${reader.title}: ${samples.samples.length} samples of ${new Set(samples.samples.map((x) => x.problemId)).size} problems${errors ? `, ${errors} problem${errors === 1 ? '' : 's'}` : ''}`,
+      problems: samples.problems,
+      panel: evalSummaryPanel(samples),
+      samples,
+    };
+  }
   return tableAnalysis(source.name, reader.id, reader.title, ingested.table, options);
 }

@@ -14,7 +14,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { PanelRequest, ServerStatusNotification, type PanelParams, type PanelResult, type ServerStatus } from '../protocol/lsp';
+import { ControlRequest, PanelRequest, ServerStatusNotification, type ControlParams, type ControlResult, type PanelParams, type PanelResult, type ServerStatus } from '../protocol/lsp';
 import { config } from './config';
 
 export const DOCUMENT_SELECTOR = [{ scheme: 'file', pattern: '**/*.{csv,tsv,jsonl,ndjson}' }];
@@ -194,6 +194,10 @@ export class Ctx implements vscode.Disposable {
       sub.dispose();
       cts.dispose();
     }
+  }
+
+  sendControl(params: ControlParams): Promise<ControlResult> {
+    return this.requireClient().sendRequest(ControlRequest, params);
   }
 
   get languageClient(): LanguageClient | undefined {

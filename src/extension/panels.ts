@@ -35,6 +35,9 @@ export class Panels implements vscode.Disposable {
   /** Fires each time a panel's webview reports it drew (tests and the log use it). */
   readonly onRendered = this.renderedEmitter.event;
   readonly lastRendered = new Map<PanelKind, RenderReport>();
+  private readonly patchedEmitter = new vscode.EventEmitter<{ kind: PanelKind; ids: string[]; ms: number }>();
+  /** Fires when a webview has drawn a patch (a planner update). */
+  readonly onPatched = this.patchedEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: Ctx, private readonly extensionUri: vscode.Uri) {
@@ -116,6 +119,7 @@ export class Panels implements vscode.Disposable {
   dispose(): void {
     for (const { panel } of this.open.values()) panel.dispose();
     this.renderedEmitter.dispose();
+    this.patchedEmitter.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

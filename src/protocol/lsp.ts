@@ -1,5 +1,5 @@
 import { NotificationType, RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
-import type { PanelSpec } from './spec';
+import type { PanelSpec, ViewSpec } from './spec';
 
 /**
  * Every custom request and notification between the extension and the analysis server, typed
@@ -30,6 +30,22 @@ export interface PanelResult {
 /** The panel spec for a file (points of one metric against another, and a column summary). */
 export const PanelRequest = new RequestType<PanelParams, PanelResult, void>('scalingLens/panel');
 
+export interface ControlParams {
+  uri: string;
+  kind: PanelKind;
+  /** The control's action, e.g. `plan`. */
+  action: string;
+  values: Record<string, number | string>;
+}
+
+export interface ControlResult {
+  /** Views to replace in the open panel, by id. */
+  views: ViewSpec[];
+}
+
+/** A panel control moved (the planner's target slider): the views it changes. Fast: no file is re-read. */
+export const ControlRequest = new RequestType<ControlParams, ControlResult, void>('scalingLens/control');
+
 export interface FindRunLogsParams {
   /** Folders to search, as URIs. */
   folders: string[];
@@ -59,6 +75,16 @@ export const ServerStatusNotification = new NotificationType<ServerStatus>('scal
 /** Settings the server reads (section `scalingLens`). */
 export interface ServerSettings {
   runLog: { xColumn: string | null; yColumn: string | null };
+  tts: {
+    /** Target accuracy the planner opens with. */
+    target: number;
+    /** Graded scores count as correct at or above this. */
+    threshold: number;
+    resamples: number;
+    seed: number;
+    /** Dollars per million tokens by model name, for the dollars axis. */
+    prices: Record<string, { input: number; output: number; reasoning?: number }>;
+  };
   fit: {
     /** Law ids or formulas; empty: chosen from the columns. */
     laws: string[];

@@ -4,6 +4,8 @@ export type {
   AxisScale,
   AxisSpec,
   ChartSpec,
+  ControlField,
+  ControlSpec,
   FormulaSpec,
   PanelSpec,
   Point,

@@ -1,4 +1,4 @@
-import type { PanelSpec } from './spec';
+import type { PanelSpec, ViewSpec } from './spec';
 
 /**
  * Messages between a webview (panel, side view or HTML report) and its host. One union per
@@ -11,6 +11,8 @@ export type HostToWebview =
   /** `restore` is kept in the webview's state so VS Code can reopen the panel after a reload. */
   /** `scale` overrides every chart's own axes (the user's default setting); absent, each chart uses its spec's. */
   | { type: 'render'; spec: PanelSpec; scale?: ScaleMode; restore?: RestoreInfo }
+  /** Replaces the views with these ids in place (the planner after its slider moved). */
+  | { type: 'patch'; views: ViewSpec[]; sentAt?: number }
   | { type: 'busy'; text: string }
   | { type: 'empty'; text: string }
   | { type: 'error'; text: string };
@@ -26,7 +28,10 @@ export type WebviewToHost =
   | { type: 'openSource'; file: string; line?: number }
   /** Webviews cannot always reach the clipboard; the host writes it. */
   | { type: 'copy'; text: string; what: string }
-  | { type: 'scaleChanged'; chartId: string; scale: ScaleMode };
+  | { type: 'scaleChanged'; chartId: string; scale: ScaleMode }
+  | { type: 'control'; action: string; values: Record<string, number | string> }
+  /** After a patch: how long the webview took to draw it, for the latency benchmark. */
+  | { type: 'patched'; ids: string[]; ms: number };
 
 export interface RestoreInfo {
   /** The file the panel shows, so a restored panel can ask the server again. */

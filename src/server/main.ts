@@ -17,8 +17,9 @@ import { version } from '../../package.json';
 import type { FileAnalysis } from '../core/analysis';
 import type { Problem } from '../core/ingest/problem';
 import type { TrainingFitResult } from '../core/report/trainingFit';
+import { plannerViews, testTimePanel, type CostAxis, type TestTimeAnalysis } from '../core/tts';
 import { CancelledError } from '../core/work';
-import { FindRunLogsRequest, PanelRequest, ServerStatusNotification, type PanelKind, type PanelParams, type PanelResult, type ServerSettings } from '../protocol/lsp';
+import { ControlRequest, FindRunLogsRequest, PanelRequest, type ControlParams, type ControlResult, ServerStatusNotification, type PanelKind, type PanelParams, type PanelResult, type ServerSettings } from '../protocol/lsp';
 import type { PanelSpec } from '../protocol/spec';
 import { AnalysisCache } from './analysisCache';
 import { toDiagnostic } from './diagnostics';
@@ -38,6 +39,7 @@ const pinned = new Set<string>();
 const DEFAULT_SETTINGS: ServerSettings = {
   runLog: { xColumn: null, yColumn: null },
   fit: { laws: [], map: {}, resamples: 1000, seed: 0 },
+  tts: { target: 0.8, threshold: 1, resamples: 1000, seed: 0, prices: {} },
 };
 
 function displayName(uri: string): string {
@@ -60,6 +62,7 @@ async function getSettings(): Promise<ServerSettings> {
   settings = {
     runLog: { ...DEFAULT_SETTINGS.runLog, ...(raw?.runLog ?? {}) },
     fit: { ...DEFAULT_SETTINGS.fit, ...(raw?.fit ?? {}) },
+    tts: { ...DEFAULT_SETTINGS.tts, ...(raw?.tts ?? {}) },
   };
   return settings;
 }
@@ -127,8 +130,12 @@ documents.onDidClose((e) => {
   else connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
+/** Test-time analyses behind open panels, for planner updates without re-reading the file. */
+const testTimeAnalyses = new WeakMap<FileAnalysis, TestTimeAnalysis>();
+const plannerAxis = new WeakMap<TestTimeAnalysis, CostAxis>();
+
 const NOT_YET: Partial<Record<PanelKind, string>> = {
-  tts: 'Test-time scaling curves (pass@k, majority@k) are not in this version yet; this shows what the file holds.',
+  tts: 'Test-time scaling needs a file of eval samples (one record per problem and sample); this file holds something else.',
   trace: 'Trace analysis (thinking and answer tokens, markers) is not in this version yet; this shows what the file holds.',
   plan: 'The budget planner is not in this version yet; this shows what the file holds.',
 };
@@ -162,6 +169,19 @@ async function panelFor(kind: PanelKind, uri: string, analysis: FileAnalysis, to
     }
     return result.panel;
   }
+  if ((kind === 'tts' || kind === 'plan') && analysis.samples) {
+    const s = await getSettings();
+    report(0.3, 'Estimating test-time scaling curves');
+    const started = Date.now();
+    const tts = await runTask<TestTimeAnalysis>(
+      { task: 'testTime', sets: [analysis.samples], options: { target: s.tts.target, threshold: s.tts.threshold, resamples: s.tts.resamples, seed: s.tts.seed, cost: { prices: s.tts.prices } } },
+      token,
+      (fraction, message) => report(0.3 + 0.7 * fraction, message),
+    );
+    testTimeAnalyses.set(analysis, tts);
+    connection.console.log(`Test-time scaling of ${displayName(uri)}: ${tts.configs.length} configurations, ${tts.candidates.length} candidates (${Date.now() - started} ms).`);
+    return testTimePanel(tts);
+  }
   const note = NOT_YET[kind];
   return note ? { ...analysis.panel, messages: [{ severity: 'info', text: note }, ...(analysis.panel.messages ?? [])] } : analysis.panel;
 }
@@ -190,6 +210,23 @@ connection.onRequest(PanelRequest, async (params: PanelParams, token: Cancellati
   } finally {
     progress.done();
   }
+});
+
+connection.onRequest(ControlRequest, async (params: ControlParams): Promise<ControlResult> => {
+  const started = Date.now();
+  const analysis = await cache.get(params.uri, await axesFor());
+  const tts = testTimeAnalyses.get(analysis);
+  if (params.action === 'plan' && tts) {
+    const target = Number(params.values.target ?? tts.target);
+    const axis = (typeof params.values.axis === 'string' && (tts.axes as string[]).includes(params.values.axis) ? params.values.axis : tts.costAxis) as CostAxis;
+    // A new cost axis redraws every curve on it; a new target only the planner's views.
+    const axisChanged = (plannerAxis.get(tts) ?? tts.costAxis) !== axis;
+    plannerAxis.set(tts, axis);
+    const views = axisChanged ? testTimePanel(tts, axis, target).views.filter((v) => v.kind !== 'control') : plannerViews(tts, target, axis);
+    connection.console.log(`Planner for ${displayName(params.uri)}: target ${target}, ${axis} (${Date.now() - started} ms).`);
+    return { views };
+  }
+  throw new ResponseError(LSPErrorCodes.RequestFailed, `The ${params.kind} panel of ${displayName(params.uri)} is out of date: run the command again.`);
 });
 
 connection.onRequest(FindRunLogsRequest, async (params) => {

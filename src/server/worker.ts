@@ -4,16 +4,20 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { RunTable } from '../core/ingest/runTable';
+import type { EvalSampleSet } from '../core/ingest/evalSamples';
 import { fitTrainingSweep, type TrainingFitOptions } from '../core/report/trainingFit';
+import { analyzeTestTime, type TestTimeOptions } from '../core/tts';
 
-export type WorkerTask = { task: 'trainingFit'; table: RunTable; options: Omit<TrainingFitOptions, 'onLaw'> };
+export type WorkerTask =
+  | { task: 'trainingFit'; table: RunTable; options: Omit<TrainingFitOptions, 'onLaw'> }
+  | { task: 'testTime'; sets: EvalSampleSet[]; options: Omit<TestTimeOptions, 'cancel' | 'progress'> };
 
 export type WorkerMessage =
   | { type: 'progress'; fraction: number; message: string }
   | { type: 'result'; result: unknown }
   | { type: 'error'; message: string; stack?: string };
 
-parentPort?.once('message', (t: WorkerTask) => {
+parentPort?.once('message', async (t: WorkerTask) => {
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
   try {
     switch (t.task) {
@@ -23,6 +27,11 @@ parentPort?.once('message', (t: WorkerTask) => {
           onLaw: (i, n, law) => post({ type: 'progress', fraction: i / n, message: `Fitting ${law}` }),
         });
         post({ type: 'result', result });
+        break;
+      }
+      case 'testTime': {
+        const analysis = await analyzeTestTime(t.sets, { ...t.options, progress: (fraction, message) => post({ type: 'progress', fraction, message }) });
+        post({ type: 'result', result: analysis });
         break;
       }
     }

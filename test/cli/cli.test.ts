@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -96,4 +96,36 @@ test('a folder of runs from different trackers is one sweep with every run accou
   assert.match(r.stdout, /hf-trainer-state.*N 4\.231e8/);
   assert.match(r.stdout, /D: steps × batch × sequence length = 5490 × 6 × 1024/);
   assert.equal(cli('sweep', join(fixtures, 'bad-rows.csv')).code, 2);
+});
+
+test('tts prints curves with intervals and the recommendation; --json has curves, laws, frontier and problems', () => {
+  const file = join(repo, 'test', 'fixtures', 'eval', 'generated-samples.jsonl');
+  const text = cli('tts', file, '--resamples', '200');
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /pass@k +k=1 \d+\.\d% \[\d+\.\d%, \d+\.\d%\]/);
+  assert.match(text.stdout, /Cheapest configuration reaching 80\.0%|No configuration in the data reaches 80\.0%/);
+  const json = JSON.parse(cli('tts', file, '--json', '--resamples', '100').stdout);
+  for (const key of ['curves', 'laws', 'frontier', 'problems']) assert.ok(key in json, key);
+  for (const metric of ['pass@k', 'maj@k', 'pass^k']) {
+    const curve = json.curves[metric] as { k: number; value: number; lo: number; hi: number }[];
+    assert.ok(curve.length >= 8, metric);
+    for (const p of curve) assert.ok(p.lo <= p.value + 1e-12 && p.value <= p.hi + 1e-12 && p.value >= 0 && p.value <= 1, `${metric} k=${p.k}`);
+  }
+});
+
+test('plan answers with the cheapest configuration, or says none reaches the target (exit 1)', () => {
+  const file = join(repo, 'test', 'fixtures', 'eval', 'generated-samples.jsonl');
+  const ok = cli('plan', file, '--target', '0.5', '--cost', 'tokens', '--resamples', '100');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /^Cheapest configuration reaching 50\.0%: .* tokens per problem/);
+  // Two of five problems are ever solved: 80% is out of reach.
+  const hard = join(mkdtempSync(join(tmpdir(), 'sl-plan-')), 'hard.jsonl');
+  const rows = [];
+  for (let p = 0; p < 5; p++) for (let k = 0; k < 4; k++) rows.push(JSON.stringify({ problem_id: `p${p}`, sample: k, model: 'm', correct: p < 2 && k % 2 === 0, thinking_tokens: 100 + k, answer_tokens: 10 }));
+  writeFileSync(hard, rows.join('\n') + '\n');
+  const none = cli('plan', hard, '--target', '0.8', '--resamples', '100');
+  assert.equal(none.code, 1, none.stdout + none.stderr);
+  assert.match(none.stdout, /No configuration in the data reaches 80\.0%\. The nearest is .* at 40\.0%/);
+  assert.equal(cli('plan', file).code, 2);
+  assert.equal(cli('plan', file, '--target', '0.8', '--cost', 'bananas').code, 2);
 });

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError, WorkDoneProgress, type WorkDoneProgressBegin } from 'vscode-languageserver-protocol';
 import { DidOpenTextDocumentNotification, DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol';
-import { FindRunLogsRequest, PanelRequest } from '../../src/protocol/lsp';
+import { ControlRequest, FindRunLogsRequest, PanelRequest } from '../../src/protocol/lsp';
 import { LspTestClient } from './lspClient';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'run-logs');
@@ -149,4 +149,25 @@ test('a fit can be cancelled: the worker thread is stopped', async () => {
   const pending = client.conn.sendRequest(PanelRequest, { uri, kind: 'fit' }, cts.token);
   setTimeout(() => cts.cancel(), 50);
   await assert.rejects(pending, (e: unknown) => e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled);
+});
+
+test('eval samples: the test-time scaling panel, then the planner answers a moved slider without re-reading the file', async () => {
+  const uri = uriOf(join(__dirname, '..', 'fixtures', 'eval', 'generated-samples.jsonl'));
+  const result = await client.conn.sendRequest(PanelRequest, { uri, kind: 'tts' });
+  assert.equal(result.format, 'jsonl-samples');
+  const ids = result.panel.views.map((v) => v.id);
+  assert.equal(ids[0], 'tts-planner');
+  assert.ok(ids.includes('tts-frontier') && ids.includes('tts-recommendation') && ids.includes('tts-curves-0'), ids.join(','));
+  const rec = result.panel.views.find((v) => v.id === 'tts-recommendation');
+  assert.ok(rec && rec.kind === 'table');
+  assert.match(rec.title, /80(\.0)?%/);
+  const started = Date.now();
+  const moved = await client.conn.sendRequest(ControlRequest, { uri, kind: 'tts', action: 'plan', values: { target: 0.5, axis: 'tokens' } });
+  const ms = Date.now() - started;
+  assert.deepEqual(moved.views.map((v) => v.id).sort(), ['tts-frontier', 'tts-recommendation']);
+  const rec50 = moved.views.find((v) => v.id === 'tts-recommendation');
+  assert.ok(rec50 && rec50.kind === 'table' && /50(\.0)?%/.test(rec50.title));
+  assert.ok(ms < 5000, `planner update took ${ms} ms`);
+  const axis = await client.conn.sendRequest(ControlRequest, { uri, kind: 'tts', action: 'plan', values: { target: 0.5, axis: 'samples' } });
+  assert.ok(axis.views.some((v) => v.id === 'tts-curves-0'), 'a new cost axis redraws the curves');
 });

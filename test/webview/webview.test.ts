@@ -157,11 +157,46 @@ test('axis scales switch from the keyboard, and the choice is kept in webview st
   await render(page, spec());
   await page.focus('select');
   await page.selectOption('select', 'linear');
-  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'rendered').length >= 2);
+  // Only that chart is redrawn, in place.
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'patched'));
   const messages = await posted();
   assert.ok(messages.some((m) => m.type === 'scaleChanged' && m.chartId === 'metric' && m.scale === 'linear'));
   assert.deepEqual(await page.evaluate(() => (window as unknown as { __state: { chosen: unknown } }).__state.chosen), { metric: 'linear' });
   assert.equal(await page.inputValue('select'), 'linear');
+  await page.close();
+});
+
+test('a control posts its values; the host\'s patch replaces only the views it names, quickly', async () => {
+  const { page, posted } = await openWebview();
+  const s = spec();
+  s.views.unshift({
+    kind: 'control',
+    id: 'planner',
+    title: 'Budget planner',
+    action: 'plan',
+    controls: [
+      { id: 'target', label: 'Target accuracy', type: 'range', min: 0.05, max: 0.99, step: 0.01, value: 0.8, format: 'percent' },
+      { id: 'axis', label: 'Cost axis', type: 'select', value: 'tokens', options: [{ value: 'tokens', label: 'tokens' }, { value: 'dollars', label: 'dollars' }] },
+    ],
+  });
+  await render(page, s);
+  const slider = page.locator('input[type=range]');
+  await slider.focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'control'));
+  const control = (await posted()).find((m) => m.type === 'control');
+  assert.deepEqual(control, { type: 'control', action: 'plan', values: { target: 0.79, axis: 'tokens' } });
+  assert.equal(await page.textContent('output'), '79%');
+  const tableBefore = await page.locator('section[aria-label="Columns"]').elementHandle();
+  const newChart = { ...(s.views[1] as Extract<typeof s.views[number], { kind: 'chart' }>), title: 'patched chart' };
+  await page.evaluate((v) => window.postMessage({ type: 'patch', views: [v] }, '*'), newChart);
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'patched'));
+  assert.equal(await page.locator('h2', { hasText: 'patched chart' }).count(), 1);
+  assert.equal(await page.locator('h2', { hasText: 'loss vs compute' }).count(), 0);
+  // The table was not touched: same element.
+  assert.equal(await tableBefore!.evaluate((e) => e.isConnected), true);
+  const patched = (await posted()).find((m) => m.type === 'patched') as { ms: number };
+  assert.ok(patched.ms < 1000, `patch drew in ${patched.ms} ms`);
   await page.close();
 });
 

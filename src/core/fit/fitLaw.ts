@@ -4,6 +4,7 @@ import { runBootstrap } from './bootstrap';
 import { informationCriteria } from './criteria';
 import { prepareData } from './data';
 import { fitWarnings, identifiability } from './diagnostics';
+import { fixedProblems, fixParameters } from './fixed';
 import { compileLaw, coordinates, lawDeclarationProblems, toNatural, toTheta } from './model';
 import { distinctStarts, multiStart } from './multistart';
 import { percentileInterval } from './quantile';
@@ -39,6 +40,7 @@ const fitTolerance: Tolerance = { gradient: 1e-10, objective: 1e-15, maxIteratio
 export const bootstrapTolerance: Tolerance = { gradient: 1e-8, objective: 1e-10, maxIterations: 500, patience: 1 };
 
 export function fitLaw(law: Law, data: FitData, options: FitOptions = {}): FitResult {
+  if (options.fixed && Object.keys(options.fixed).length > 0) return fitWithFixed(law, data, options, options.fixed);
   const method = options.method ?? 'huber';
   const space = options.space ?? 'log';
   const delta = options.delta ?? defaultDelta;
@@ -175,6 +177,27 @@ export function fitLaw(law: Law, data: FitData, options: FitOptions = {}): FitRe
     problems: prepared.problems,
     warnings,
   };
+}
+
+/** Fits the law over its free parameters only, then reports every parameter in the full law's terms. */
+function fitWithFixed(law: Law, data: FitData, options: FitOptions, fixed: Readonly<Record<string, number>>): FitResult {
+  const method = options.method ?? 'huber';
+  const common = { law: law.id, method, space: options.space ?? 'log', delta: method === 'huber' ? (options.delta ?? defaultDelta) : null };
+  const problems = fixedProblems(law, fixed);
+  if (problems.length) return failure(common, 0, problems);
+  const reduced = fixParameters(law, fixed);
+  const bounds = options.bounds ? Object.fromEntries(Object.entries(options.bounds).filter(([name]) => !(name in fixed))) : undefined;
+  const starts = options.starts?.map((s) => reduced.free.map((j) => s[j]));
+  const r = fitLaw(reduced.law, data, { ...options, fixed: undefined, bounds, starts });
+  if (!r.ok) return r;
+  const full = reduced.expand(reduced.law.parameters.map((q) => r.params[q.name]));
+  const ci: Record<string, Interval> = {};
+  for (const q of law.parameters) {
+    if (q.name in fixed) ci[q.name] = [fixed[q.name], fixed[q.name]];
+    else if (r.ci[q.name]) ci[q.name] = r.ci[q.name];
+  }
+  const bootstrap = r.bootstrap?.samples ? { ...r.bootstrap, samples: r.bootstrap.samples.map((s) => Array.from(reduced.expand(s))) } : r.bootstrap;
+  return { ...r, params: namedParams(law, full), ci, fixed: { ...fixed }, bootstrap };
 }
 
 function failure(common: Pick<FitFailure, 'law' | 'method' | 'space' | 'delta'>, n: number, problems: FitIssue[]): FitFailure {

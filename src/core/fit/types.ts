@@ -22,6 +22,12 @@ export interface FitOptions {
   starts?: readonly (readonly number[])[];
   /** Natural-scale bounds by parameter name, replacing the law's. */
   bounds?: Readonly<Record<string, readonly [number, number]>>;
+  /**
+   * Parameters held at these values (natural scale) instead of fitted, e.g. a law's published
+   * exponents when a small sweep can only pin down its scale. They are reported in `params`
+   * with the point interval [v, v].
+   */
+  fixed?: Readonly<Record<string, number>>;
   /** Bootstrap resamples; 0 turns the bootstrap (and the intervals) off. Default 1000. */
   resamples?: number;
   /** Bootstrap seed; the same seed and data give the same intervals. Default 0. */
@@ -105,6 +111,8 @@ export interface FitSuccess extends FitCommon {
   params: Record<string, number>;
   ci: Record<string, Interval>;
   ciLevel: number;
+  /** The parameters that were held fixed (`FitOptions.fixed`), when any were. */
+  fixed?: Record<string, number>;
   /** Huber: Σ Huber_δ(residual); least squares: ½·Σ residual². At the best start, on all kept points. */
   objective: number;
   converged: boolean;

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { readCsvRunLog } from './csvRunLog';
+import { evalSampleReaders, type EvalSampleSet } from './evalSamples';
 import { textLogReaders } from './logs';
 import { readJsonlRunLog } from './jsonlRunLog';
 import type { RunTable } from './runTable';
@@ -11,7 +12,7 @@ import type { WorkOptions } from '../work';
  * that a file is its format (0 = no); the best score wins. Adding a format is adding a reader
  * module and a line here.
  */
-export type Ingested = { kind: 'run-log'; table: RunTable };
+export type Ingested = { kind: 'run-log'; table: RunTable } | { kind: 'eval-samples'; samples: EvalSampleSet };
 
 export interface FormatReader {
   id: string;
@@ -63,6 +64,16 @@ for (const log of textLogReaders) {
     title: log.title,
     detect: (name, head) => log.detect(name, head),
     read: async (source, work) => ({ kind: 'run-log', table: await log.read(source, { ...work, dir: source.path ? dirname(source.path) : undefined }) }),
+  });
+}
+
+// Eval samples (lm-evaluation-harness, Inspect, generic per-sample files) for test-time scaling.
+for (const r of evalSampleReaders) {
+  readers.push({
+    id: r.id,
+    title: r.title,
+    detect: (name, head) => r.detect(name, head),
+    read: async (source, work) => ({ kind: 'eval-samples', samples: await r.read(source, work) }),
   });
 }
 

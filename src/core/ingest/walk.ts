@@ -9,7 +9,11 @@ export const CANDIDATE_FILE = /\.(csv|tsv|jsonl|ndjson)$|(^|[\\/])trainer_state\
 export interface WalkOptions {
   maxDepth?: number;
   limit?: number;
+  /** Also any .json/.eval file (eval logs, CRUXEval-style results): for commands that want eval samples. */
+  json?: boolean;
 }
+
+const EVAL_FILE = /\.(json|eval)$/i;
 
 /**
  * Candidate input files under a path (itself, if it is a file), sorted so output is stable.
@@ -37,7 +41,7 @@ export async function candidateFiles(path: string, options: WalkOptions = {}): P
       const p = join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(p, depth + 1);
-      } else if (e.isFile() && CANDIDATE_FILE.test(e.name)) found.push(p);
+      } else if (e.isFile() && (CANDIDATE_FILE.test(e.name) || (options.json && EVAL_FILE.test(e.name)))) found.push(p);
     }
   };
   await walk(path, 0);

@@ -62,7 +62,21 @@ export interface FormulaSpec {
   latex: string;
 }
 
-export type ViewSpec = ChartSpec | TableSpec | FormulaSpec;
+/** An input whose changes the host answers with new views (e.g. the planner's target slider). */
+export type ControlField =
+  | { id: string; label: string; type: 'range'; min: number; max: number; step: number; value: number; format?: 'percent' }
+  | { id: string; label: string; type: 'select'; options: { value: string; label: string }[]; value: string };
+
+export interface ControlSpec {
+  kind: 'control';
+  id: string;
+  title: string;
+  /** What the host does with the values, e.g. `plan`. */
+  action: string;
+  controls: ControlField[];
+}
+
+export type ViewSpec = ChartSpec | TableSpec | FormulaSpec | ControlSpec;
 
 /** What a panel shows: a title and a list of charts and tables. */
 export interface PanelSpec {
