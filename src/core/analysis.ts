@@ -4,7 +4,9 @@ import type { RunTable } from './ingest/runTable';
 import { basename } from 'node:path';
 import { byteFileSource, type EvalSampleSet } from './ingest/evalSamples';
 import { detectBinaryLog, readFileHead, readLogFile } from './ingest/logs';
+import { readSweep, type Sweep } from './ingest/sweep';
 import { evalSummaryPanel } from './report/evalSummaryPanel';
+import { sweepPanel, sweepTable } from './report/sweepPanel';
 import { fileSource, type TextSource } from './ingest/source';
 import { runLogPanel, type AxisChoice } from './report/runLogPanel';
 import type { PanelSpec } from './report/spec';
@@ -24,12 +26,31 @@ export interface FileAnalysis {
   panel: PanelSpec;
   table?: RunTable;
   samples?: EvalSampleSet;
+  /** For folders of runs: every run found and how its values were derived. */
+  sweep?: Sweep;
 }
 
 export interface AnalyzeOptions extends WorkOptions {
   axes?: AxisChoice;
   /** Use this reader instead of detecting one. */
   format?: string;
+}
+
+/** A folder of runs, as one sweep: one row per run, each value saying how it was derived. */
+export async function analyzeFolder(path: string, name: string, options: AnalyzeOptions = {}): Promise<FileAnalysis> {
+  const sweep = await readSweep(path, { ...options, workspace: path });
+  const table = sweepTable(sweep, name);
+  const skipped = sweep.runs.length - sweep.points.length;
+  return {
+    file: name,
+    format: 'sweep',
+    kind: 'run-log',
+    summary: `Sweep of ${sweep.runs.length} runs: ${sweep.points.length} points${skipped ? `, ${skipped} skipped` : ''}`,
+    problems: sweep.problems,
+    panel: sweepPanel(sweep, name),
+    table,
+    sweep,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { FindRunLogsRequest } from '../protocol/lsp';
 import type { Ctx } from './ctx';
 import type { PanelKind, Panels } from './panels';
 
-const CLAIMED = /\.(csv|tsv|jsonl|ndjson)$/i;
+const CLAIMED = /\.(csv|tsv|jsonl|ndjson|json|eval)$/i;
 
 /**
  * The file a command should work on: the one it was invoked on (explorer, editor title), the
@@ -11,6 +11,8 @@ const CLAIMED = /\.(csv|tsv|jsonl|ndjson)$/i;
  */
 async function targetFile(ctx: Ctx, arg: unknown, what: string): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
+  // Code lenses from the server pass the file's URI as a string.
+  if (typeof arg === 'string' && /^[a-z][\w+.-]*:/.test(arg)) return vscode.Uri.parse(arg);
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active && active.scheme === 'file' && CLAIMED.test(active.path)) return active;
   const folders = vscode.workspace.workspaceFolders ?? [];

@@ -46,6 +46,8 @@ export class Panels implements vscode.Disposable {
         deserializeWebviewPanel: async (panel, state: WebviewState | undefined) => {
           const kind = (state?.restore?.kind as PanelKind | undefined) ?? 'fit';
           const uri = state?.restore?.uri;
+          // A restored panel comes back without our options; a new one was created with them.
+          panel.webview.options = webviewOptions(this.extensionUri);
           this.adopt(kind, panel, uri);
           if (uri) await this.show(kind, vscode.Uri.parse(uri));
         },
@@ -54,7 +56,6 @@ export class Panels implements vscode.Disposable {
   }
 
   private adopt(kind: PanelKind, panel: vscode.WebviewPanel, uri?: string) {
-    panel.webview.options = webviewOptions(this.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity.svg');
     let markReady: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => (markReady = resolve));

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzePath, analyzeSource, type FileAnalysis } from '../core/analysis';
+import { analyzeFolder, analyzePath, analyzeSource, type FileAnalysis } from '../core/analysis';
 import { textSource, type TextSource } from '../core/ingest/source';
 import type { AxisChoice } from '../core/report/runLogPanel';
 import type { WorkOptions } from '../core/work';
@@ -27,6 +27,8 @@ export class AnalysisCache {
     } else {
       const path = fileURLToPath(uri);
       const st = await stat(path);
+      // A folder of runs is read afresh each time: its files change without the folder's mtime changing.
+      if (st.isDirectory()) return analyzeFolder(path, this.displayName(uri), work);
       key = `m${st.mtimeMs}:${st.size}\u0000${axesKey}`;
       const hit = this.entries.get(uri);
       if (hit && hit.key === key) return hit.analysis;

@@ -8,6 +8,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
+  type CodeLens,
   type Diagnostic,
   type InitializeResult,
   type WorkspaceFolder,
@@ -16,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../package.json';
 import type { FileAnalysis } from '../core/analysis';
 import type { Problem } from '../core/ingest/problem';
+import { sweepRunsTable } from '../core/report/sweepPanel';
 import type { TrainingFitResult } from '../core/report/trainingFit';
 import { plannerViews, testTimePanel, type CostAxis, type TestTimeAnalysis } from '../core/tts';
 import { CancelledError } from '../core/work';
@@ -78,6 +80,7 @@ connection.onInitialize((params): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeLensProvider: { resolveProvider: false },
       workspace: { workspaceFolders: { supported: true } },
     },
     serverInfo: { name: 'Scaling Lens analysis server', version },
@@ -163,6 +166,7 @@ async function panelFor(kind: PanelKind, uri: string, analysis: FileAnalysis, to
     );
     connection.console.log(`Fit of ${displayName(uri)}: ${result.fits.map((f) => `${f.law} ${f.ok ? 'ok' : 'failed'}`).join(', ') || 'no law'} (${Date.now() - started} ms).`);
     fitProblems.set(analysis, result.problems);
+    if (analysis.sweep) result.panel.views.push(sweepRunsTable(analysis.sweep));
     if (!result.fits.some((f) => f.ok)) {
       // Nothing could be fitted: show why, above what the file holds.
       return { ...analysis.panel, messages: [...(result.panel.messages ?? []), ...(analysis.panel.messages ?? [])] };
@@ -227,6 +231,42 @@ connection.onRequest(ControlRequest, async (params: ControlParams): Promise<Cont
     return { views };
   }
   throw new ResponseError(LSPErrorCodes.RequestFailed, `The ${params.kind} panel of ${displayName(params.uri)} is out of date: run the command again.`);
+});
+
+/** Headline numbers of eval-sample files (no bootstrap: a lens must be quick), per analysis. */
+const headlines = new WeakMap<FileAnalysis, Promise<TestTimeAnalysis>>();
+
+connection.onCodeLens(async (params, token): Promise<CodeLens[]> => {
+  const uri = params.textDocument.uri;
+  let analysis: FileAnalysis;
+  try {
+    analysis = await cache.get(uri, await axesFor());
+  } catch {
+    return [];
+  }
+  const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  if (analysis.kind === 'run-log') {
+    return [{ range: top, command: { title: '$(graph-line) Fit Scaling Law', command: 'scalingLens.fitScalingLaw', arguments: [uri] } }];
+  }
+  if (analysis.kind !== 'eval-samples' || !analysis.samples) return [];
+  let pending = headlines.get(analysis);
+  if (!pending) {
+    pending = runTask<TestTimeAnalysis>({ task: 'testTime', sets: [analysis.samples], options: { resamples: 0, studies: false, lawRefits: 0 } }, token);
+    headlines.set(analysis, pending);
+    // A cancelled lens request leaves nothing half-computed behind for the next one.
+    pending.catch(() => headlines.delete(analysis));
+  }
+  const tts = await pending;
+  const pct = (v: number | undefined) => (v === undefined ? '–' : `${(100 * v).toFixed(1)}%`);
+  const lenses: CodeLens[] = tts.configs.slice(0, 6).map((c) => {
+    const at = (metric: string, k: number) => c.curves.find((m) => m.metric === metric)?.points.find((p) => p.k === k)?.value;
+    return {
+      range: top,
+      command: { title: `${c.config}: pass@1 ${pct(at('pass@k', 1))} · pass@${c.K} ${pct(at('pass@k', c.K))} · maj@${c.K} ${pct(at('maj@k', c.K))}`, command: 'scalingLens.showTestTimeScaling', arguments: [uri] },
+    };
+  });
+  if (tts.configs.length > 6) lenses.push({ range: top, command: { title: `… ${tts.configs.length - 6} more configurations`, command: 'scalingLens.showTestTimeScaling', arguments: [uri] } });
+  return lenses;
 });
 
 connection.onRequest(FindRunLogsRequest, async (params) => {

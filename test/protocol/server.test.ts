@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError, WorkDoneProgress, type WorkDoneProgressBegin } from 'vscode-languageserver-protocol';
-import { DidOpenTextDocumentNotification, DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol';
+import { CodeLensRequest, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol';
 import { ControlRequest, FindRunLogsRequest, PanelRequest } from '../../src/protocol/lsp';
 import { LspTestClient } from './lspClient';
 
@@ -170,4 +170,24 @@ test('eval samples: the test-time scaling panel, then the planner answers a move
   assert.ok(ms < 5000, `planner update took ${ms} ms`);
   const axis = await client.conn.sendRequest(ControlRequest, { uri, kind: 'tts', action: 'plan', values: { target: 0.5, axis: 'samples' } });
   assert.ok(axis.views.some((v) => v.id === 'tts-curves-0'), 'a new cost axis redraws the curves');
+});
+
+test('code lenses: Fit Scaling Law on run logs, headline pass@k / maj@k on eval samples', async () => {
+  const logUri = uriOf(join(fixtures, 'bad-rows.csv'));
+  const logLenses = await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: logUri } });
+  assert.deepEqual(logLenses?.map((l) => l.command?.command), ['scalingLens.fitScalingLaw']);
+  const evalPath = join(__dirname, '..', 'fixtures', 'eval', 'generated-samples.jsonl');
+  const evalUri = uriOf(evalPath);
+  await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: evalUri, languageId: 'jsonl', version: 1, text: readFileSync(evalPath, 'utf8') } });
+  const lenses = await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: evalUri } });
+  assert.ok(lenses && lenses.length === 4, JSON.stringify(lenses));
+  assert.match(lenses[0].command!.title, /^deepseek-r1-distill-qwen-7b @ 1024: pass@1 \d+\.\d% · pass@16 \d+\.\d% · maj@16 \d+\.\d%$/);
+  assert.equal(lenses[0].command!.command, 'scalingLens.showTestTimeScaling');
+});
+
+test('a folder of runs is one sweep: the fit panel fits it and lists every run', async () => {
+  const uri = uriOf(join(__dirname, '..', 'fixtures', 'logs', 'made', 'mlruns'));
+  const file = await client.conn.sendRequest(PanelRequest, { uri, kind: 'file' });
+  assert.equal(file.format, 'sweep');
+  assert.ok(file.panel.views.some((v) => v.id === 'runs'));
 });

@@ -1,0 +1,102 @@
+/**
+ * Reasoning inside text: `<think>…</think>` blocks (DeepSeek-R1, Qwen3, QwQ and their distills),
+ * and the chat-template special tokens that raw generations keep around them.
+ */
+
+/**
+ * Chat-template markers of the common open-model templates: DeepSeek's full-width-bar tokens,
+ * ChatML (`<|im_start|>assistant`), Llama 3 headers, Gemma turns, and end-of-text markers.
+ */
+const TEMPLATE_TOKEN =
+  /<｜[^｜\n<>]{1,60}｜>|<\|im_start\|>(?:assistant|user|system)?\n?|<\|start_header_id\|>[a-z_]*<\|end_header_id\|>\n{0,2}|<\|(?:im_end|im_sep|endoftext|end_of_text|begin_of_text|eot_id|eom_id|endofprompt)\|>|<start_of_turn>(?:model|user)?\n?|<end_of_turn>/g;
+
+export interface ThinkSplit {
+  thinking: string;
+  answer: string;
+  /** A `<think>` was opened and never closed: the output stopped mid-thought. */
+  unclosed: boolean;
+  /** Whether any think tag was seen. */
+  tagged: boolean;
+  /** Template tokens removed from the text, in order. */
+  templateTokens: string[];
+  /** Character offsets of the first thinking block in the text with template tokens removed. */
+  thinkStart?: number;
+  thinkEnd?: number;
+}
+
+export function stripTemplateTokens(text: string, found: string[]): string {
+  // Native substring scans first: long reasoning with a stray "<" should not pay for the regex.
+  if (text.indexOf('<|') < 0 && text.indexOf('<｜') < 0 && text.indexOf('_of_turn>') < 0) return text;
+  return text.replace(TEMPLATE_TOKEN, (m) => {
+    found.push(m.trimEnd());
+    return '';
+  });
+}
+
+const OPEN = /<think(?:ing)?>/g;
+const CLOSE = /<\/think(?:ing)?>/g;
+
+/**
+ * Splits a generation into thinking and answer. Handles every shape seen in practice: a closed
+ * block, several blocks, an opening tag with no close (cut off by the length limit), and a lone
+ * closing tag (R1's template puts `<think>` in the prompt, so the output starts inside it).
+ */
+export function splitThink(text: string): ThinkSplit {
+  const templateTokens: string[] = [];
+  const clean = stripTemplateTokens(text, templateTokens);
+  if (clean.indexOf('</think') < 0 && clean.indexOf('<think') < 0) {
+    return { thinking: '', answer: clean.trim(), unclosed: false, tagged: false, templateTokens };
+  }
+  const thinking: string[] = [];
+  const answer: string[] = [];
+  let unclosed = false;
+  let thinkStart: number | undefined;
+  let thinkEnd: number | undefined;
+  let pos = 0;
+  OPEN.lastIndex = 0;
+  CLOSE.lastIndex = 0;
+  const firstOpen = findFrom(OPEN, clean, 0);
+  const firstClose = findFrom(CLOSE, clean, 0);
+  if (firstClose && (!firstOpen || firstClose.index < firstOpen.index)) {
+    // Output began inside the thinking.
+    thinking.push(clean.slice(0, firstClose.index));
+    thinkStart = 0;
+    thinkEnd = firstClose.index;
+    pos = firstClose.index + firstClose.length;
+  }
+  for (;;) {
+    const open = findFrom(OPEN, clean, pos);
+    if (!open) {
+      answer.push(clean.slice(pos));
+      break;
+    }
+    answer.push(clean.slice(pos, open.index));
+    const bodyStart = open.index + open.length;
+    const close = findFrom(CLOSE, clean, bodyStart);
+    if (thinkStart === undefined) thinkStart = bodyStart;
+    if (!close) {
+      thinking.push(clean.slice(bodyStart));
+      unclosed = true;
+      thinkEnd = clean.length;
+      break;
+    }
+    thinking.push(clean.slice(bodyStart, close.index));
+    if (thinkEnd === undefined) thinkEnd = close.index;
+    pos = close.index + close.length;
+  }
+  return {
+    thinking: thinking.map((t) => t.trim()).filter((t) => t !== '').join('\n\n'),
+    answer: answer.join('').trim(),
+    unclosed,
+    tagged: true,
+    templateTokens,
+    thinkStart,
+    thinkEnd,
+  };
+}
+
+function findFrom(re: RegExp, s: string, from: number): { index: number; length: number } | undefined {
+  re.lastIndex = from;
+  const m = re.exec(s);
+  return m ? { index: m.index, length: m[0].length } : undefined;
+}

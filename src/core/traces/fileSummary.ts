@@ -1,0 +1,81 @@
+import { statSync } from 'node:fs';
+import { ProblemSink, type Problem } from '../ingest/problem';
+import { readHead, type TextSource } from '../ingest/source';
+import { traceFileSource } from '../ingest/traces/framing';
+import { detectTraceReader, traceReaderById } from '../ingest/traces/index';
+import type { TraceReader } from '../ingest/traces/record';
+import { Checkpoint, type WorkOptions } from '../work';
+import { TraceAnalyzer, type TraceOptions } from './analyze';
+import { summarizeRows, toRow, type FileTraceSummary, type TraceRow } from './summary';
+
+/**
+ * Summarising a trace file on one thread: read, analyse every record (`detail: 'summary'`), and
+ * total. The parallel version (`parallel.ts`) runs this same code on byte ranges in workers.
+ */
+
+/** A byte range of a file as a source (ranges start and end on line boundaries). */
+export function fileRangeSource(path: string, start: number, end: number, name = path): TextSource {
+  return traceFileSource(path, name, start, end);
+}
+
+export interface RangeResult {
+  rows: TraceRow[];
+  problems: Problem[];
+  /** Problems beyond the sink's cap. */
+  droppedProblems: number;
+  /** Lines in the range (its last line number). */
+  lines: number;
+}
+
+/** Reads and analyses one source with a known reader; rows and problems are relative to the source. */
+export async function analyzeSource(source: TextSource, reader: TraceReader, options: TraceOptions, work: WorkOptions = {}, analyzer = new TraceAnalyzer({ ...options, detail: 'summary' })): Promise<RangeResult> {
+  const sink = new ProblemSink(source.name);
+  const rows: TraceRow[] = [];
+  let lines = 0;
+  const checkpoint = new Checkpoint(work);
+  for await (const r of reader.read(source, sink, work)) {
+    rows.push(toRow(analyzer.analyze(r)));
+    if (r.endLine > lines) lines = r.endLine;
+    if ((rows.length & 255) === 0) await checkpoint.tick(source.size ? r.byteEnd / source.size : 0, `Analysed ${rows.length.toLocaleString('en-US')} traces`);
+  }
+  const dropped = sink.dropped;
+  const problems = sink.finish().filter((p) => p.code !== 'problems/truncated');
+  for (const p of problems) if (p.line > lines) lines = p.line;
+  return { rows, problems, droppedProblems: dropped, lines };
+}
+
+export interface SummaryOptions extends TraceOptions, WorkOptions {
+  /** Force a reader (by id) instead of detecting. */
+  reader?: string;
+}
+
+/** One-thread summary of any source (open editor buffer or file). */
+export async function summarizeTraceSource(source: TextSource, options: SummaryOptions = {}): Promise<FileTraceSummary> {
+  const reader = options.reader ? traceReaderById(options.reader) : detectTraceReader(source.name, await readHead(source))?.reader;
+  if (!reader) {
+    return summarizeRows(source.name, undefined, [], [
+      { file: source.name, line: 1, column: 1, severity: 'error', code: 'trace/unknown-format', message: 'Not a trace file Scaling Lens recognises.' },
+    ]);
+  }
+  const result = await analyzeSource(source, reader, options, options);
+  return summarizeRows(source.name, reader.id, result.rows, withDropped(source.name, result.problems, result.droppedProblems));
+}
+
+export function withDropped(file: string, problems: Problem[], dropped: number): Problem[] {
+  if (dropped <= 0) return problems;
+  return [...problems, { file, line: problems[problems.length - 1]?.line ?? 1, column: 1, severity: 'info', code: 'problems/truncated', message: `${dropped} more problems not listed.` }];
+}
+
+/** File size, or undefined when the file cannot be read. */
+export function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A whole file as a source that the readers can read as bytes (faster than `fileSource`). */
+export function fileSource(path: string, name = path): TextSource {
+  return traceFileSource(path, name);
+}

@@ -1,0 +1,215 @@
+/**
+ * Repetition in a chain of thought, from word n-grams: spans that repeat earlier text word for
+ * word (loops, re-derivations pasted again), and a bottom-k sketch of the trace's word shingles
+ * for estimating how similar two traces are (Jaccard) without keeping their text.
+ */
+export interface RepeatedSpan {
+  start: number;
+  end: number;
+  /** Where the first n-gram of this span appeared earlier. */
+  firstStart: number;
+}
+
+export interface WordAnalysis {
+  words: number;
+  repeated: RepeatedSpan[];
+  /** Characters inside repeated spans, and their share of the text. */
+  repeatedChars: number;
+  repeatedShare: number;
+  /** The k smallest distinct hashes of the text's word shingles, ascending. */
+  sketch: number[];
+}
+
+export interface WordAnalysisOptions {
+  /** Find repeated spans (costs a hash map over every n-gram; the sketch alone is cheap). */
+  repetition?: boolean;
+  /** Length in words of the n-grams that count as repetition. */
+  repeatN?: number;
+  /** Shingle length for the similarity sketch, and sketch size. */
+  shingleN?: number;
+  sketchK?: number;
+}
+
+export function analyzeWords(text: string, options: WordAnalysisOptions = {}): WordAnalysis {
+  const n = options.repeatN ?? 10;
+  const sn = options.shingleN ?? 3;
+  const k = options.sketchK ?? 64;
+  // Word boundaries and hashes, computed in one pass without substrings.
+  let cap = 1024;
+  let starts: Int32Array = new Int32Array(cap);
+  let ends: Int32Array = new Int32Array(cap);
+  let hashes: Int32Array = new Int32Array(cap);
+  let count = 0;
+  const len = text.length;
+  let i = 0;
+  while (i < len) {
+    while (i < len && isSpace(text.charCodeAt(i))) i++;
+    if (i >= len) break;
+    const s = i;
+    let h = 0x811c9dc5 | 0;
+    while (i < len) {
+      let c = text.charCodeAt(i);
+      if (isSpace(c)) break;
+      if (c >= 65 && c <= 90) c |= 32;
+      h = Math.imul(h ^ c, 0x01000193);
+      i++;
+    }
+    if (count === cap) {
+      cap *= 2;
+      starts = grow(starts, cap);
+      ends = grow(ends, cap);
+      hashes = grow(hashes, cap);
+    }
+    starts[count] = s;
+    ends[count] = i;
+    hashes[count] = h;
+    count++;
+  }
+
+  const repeated: RepeatedSpan[] = [];
+  let repeatedChars = 0;
+  if (options.repetition !== false && count >= 2 * n) {
+    const seen = new Map<number, number>();
+    let spanFrom = -1;
+    let spanTo = -1;
+    let spanFirst = -1;
+    const close = (): void => {
+      if (spanFrom < 0) return;
+      repeated.push({ start: starts[spanFrom], end: ends[spanTo], firstStart: starts[spanFirst] });
+      repeatedChars += ends[spanTo] - starts[spanFrom];
+      spanFrom = -1;
+    };
+    for (let w = 0; w + n <= count; w++) {
+      let h = 0;
+      for (let j = 0; j < n; j++) h = Math.imul(h, 0x9e3779b1) ^ hashes[w + j];
+      const prev = seen.get(h);
+      if (prev === undefined) {
+        seen.set(h, w);
+        if (spanFrom >= 0 && w > spanTo) close();
+        continue;
+      }
+      // An earlier, non-overlapping occurrence: words w .. w+n-1 repeat it.
+      if (prev + n <= w) {
+        if (spanFrom >= 0 && w <= spanTo + 1) spanTo = w + n - 1;
+        else {
+          close();
+          spanFrom = w;
+          spanTo = w + n - 1;
+          spanFirst = prev;
+        }
+      } else if (spanFrom >= 0 && w > spanTo) close();
+    }
+    close();
+  }
+
+  const sketch = bottomK(hashes, count, sn, k);
+  return { words: count, repeated, repeatedChars, repeatedShare: len > 0 ? repeatedChars / len : 0, sketch };
+}
+
+function bottomK(hashes: Int32Array, count: number, sn: number, k: number): number[] {
+  // The k smallest distinct values, kept sorted; after the first few hundred shingles almost
+  // every hash is above the largest kept one and costs one comparison.
+  const kept = new Float64Array(k);
+  let size = 0;
+  for (let w = 0; w + sn <= count; w++) {
+    let h = 0x2545f491;
+    for (let j = 0; j < sn; j++) h = Math.imul(h ^ hashes[w + j], 0x85ebca6b);
+    h = (h ^ (h >>> 13)) >>> 0;
+    if (size === k && h >= kept[k - 1]) continue;
+    let lo = 0;
+    let hi = size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (kept[mid] < h) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < size && kept[lo] === h) continue;
+    const last = size < k ? size : k - 1;
+    kept.copyWithin(lo + 1, lo, last);
+    kept[lo] = h;
+    if (size < k) size++;
+  }
+  return Array.from(kept.subarray(0, size));
+}
+
+/**
+ * Bottom-k sketch over shingles of piece hashes, fed while the tokenizer counts the text (see
+ * `PieceSink`). Only pieces whose mixed hash falls in one quarter of the range are kept (a content-defined
+ * quarter, the same pieces in every text), and shingles are runs of three kept pieces: identical
+ * passages give identical shingles, at a quarter of the work.
+ */
+export class ShingleSketch {
+  private a = 0;
+  private b = 0;
+  private seen = 0;
+  private readonly kept: Float64Array;
+  private size = 0;
+
+  constructor(private readonly k = 64) {
+    this.kept = new Float64Array(k);
+  }
+
+  add(hash: number): void {
+    // Top bits of a multiplicative mix: FNV's low bits depend only on the characters' low bits.
+    if (Math.imul(hash, 0x9e3779b1) >>> 30 !== 0) return;
+    const a = this.a;
+    const b = this.b;
+    this.a = b;
+    this.b = hash;
+    if (++this.seen < 3) return;
+    let h = Math.imul(Math.imul(0x2545f491 ^ a, 0x85ebca6b) ^ b, 0x85ebca6b);
+    h = Math.imul(h ^ hash, 0x85ebca6b);
+    h = (h ^ (h >>> 13)) >>> 0;
+    const kept = this.kept;
+    const k = this.k;
+    if (this.size === k && h >= kept[k - 1]) return;
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (kept[mid] < h) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < this.size && kept[lo] === h) return;
+    kept.copyWithin(lo + 1, lo, this.size < k ? this.size : k - 1);
+    kept[lo] = h;
+    if (this.size < k) this.size++;
+  }
+
+  finish(): number[] {
+    return Array.from(this.kept.subarray(0, this.size));
+  }
+}
+
+/** Estimated Jaccard similarity of the shingle sets two sketches came from. */
+export function sketchSimilarity(a: readonly number[], b: readonly number[]): number {
+  if (a.length === 0 || b.length === 0) return a.length === b.length ? 1 : 0;
+  const k = Math.min(Math.max(a.length, b.length), 64);
+  // Bottom-k of the union, and how many of those are in both.
+  let i = 0;
+  let j = 0;
+  let taken = 0;
+  let both = 0;
+  while (taken < k && (i < a.length || j < b.length)) {
+    const x = i < a.length ? a[i] : Number.POSITIVE_INFINITY;
+    const y = j < b.length ? b[j] : Number.POSITIVE_INFINITY;
+    if (x === y) {
+      both++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+    taken++;
+  }
+  return taken > 0 ? both / taken : 0;
+}
+
+function grow(a: Int32Array, cap: number): Int32Array {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 0xa0 || c === 0x3000;
+}
