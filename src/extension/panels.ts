@@ -62,16 +62,28 @@ export class Panels implements vscode.Disposable {
     const entry: { panel: vscode.WebviewPanel; uri?: string; ready: Promise<void>; last?: HostToWebview } = { panel, uri, ready };
     this.open.set(kind, entry);
     panel.webview.onDidReceiveMessage(async (m: WebviewToHost) => {
-      if (m.type === 'ready') {
-        markReady();
-        if (entry.last) void panel.webview.postMessage(entry.last);
-      }
-      else if (m.type === 'rendered') {
-        const report = { kind, uri: entry.uri, charts: m.charts, at: Date.now() };
-        this.lastRendered.set(kind, report);
-        this.renderedEmitter.fire(report);
-      } else if (!(await handleCommonMessage(m, (s) => this.ctx.log(s)))) {
-        // scaleChanged needs no host action; the webview keeps it in its state.
+      switch (m.type) {
+        case 'ready':
+          markReady();
+          if (entry.last) void panel.webview.postMessage(entry.last);
+          break;
+        case 'rendered': {
+          const report = { kind, uri: entry.uri, charts: m.charts, at: Date.now() };
+          this.lastRendered.set(kind, report);
+          this.renderedEmitter.fire(report);
+          break;
+        }
+        case 'control':
+          if (entry.uri) await this.control(kind, entry, m.action, m.values);
+          break;
+        case 'patched':
+          this.patchedEmitter.fire({ kind, ids: m.ids, ms: m.ms });
+          break;
+        case 'scaleChanged':
+          // The webview keeps the choice in its own state.
+          break;
+        default:
+          await handleCommonMessage(m, (s) => this.ctx.log(s));
       }
     });
     panel.onDidDispose(() => {
@@ -79,6 +91,16 @@ export class Panels implements vscode.Disposable {
     });
     setWebviewHtml(panel.webview, this.extensionUri, TITLES[kind]);
     return entry;
+  }
+
+  /** A control moved (the planner's slider): the server answers with the views to replace. */
+  private async control(kind: PanelKind, entry: { panel: vscode.WebviewPanel; uri?: string }, action: string, values: Record<string, number | string>): Promise<void> {
+    try {
+      const result = await this.ctx.sendControl({ uri: entry.uri!, kind, action, values });
+      await entry.panel.webview.postMessage({ type: 'patch', views: result.views } satisfies HostToWebview);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Scaling Lens: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private panelFor(kind: PanelKind) {

@@ -97,6 +97,21 @@ test('Fit Scaling Law from the command palette renders the chart, and the bad ro
     const side = await chartFrame(page, 'loss vs tokens', [frame]);
     assert.ok((await inkedPixels(side)).n > 1000);
     await screenshot(page, '04-side-view');
+
+    // Test-time scaling: the planner slider goes to the server and back as a patch.
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('samples.jsonl');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'samples.jsonl' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'samples.jsonl' }).waitFor();
+    await runCommand(page, 'Scaling Lens: Show Test-Time Scaling');
+    const tts = await chartFrame(page, 'Pareto frontier', [frame, side]);
+    await tts.locator('h2', { hasText: /Recommendation for 80(\.0)?%/ }).waitFor();
+    const slider = tts.locator('input[type=range]');
+    await slider.focus();
+    for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft');
+    await tts.locator('h2', { hasText: /Recommendation for 70(\.0)?%/ }).waitFor({ timeout: 30_000 });
+    await screenshot(page, '05-test-time-scaling');
   } catch (e) {
     await screenshot(page, 'failed-ui').catch(() => undefined);
     for (const f of page.frames()) {
@@ -121,7 +136,7 @@ test('the integration suite passes inside code-server\'s extension host', async 
     await openWorkbench(page, session.url);
     const deadline = Date.now() + 120_000;
     while (!existsSync(results) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    await screenshot(page, '05-integration');
+    await screenshot(page, '06-integration');
     assert.ok(existsSync(results), `no results from the runner extension; code-server log:\n${session.log.join('')}`);
     const { outcomes } = JSON.parse(readFileSync(results, 'utf8')) as { outcomes: TestOutcome[] };
     for (const o of outcomes) console.log(`  ${o.ok ? '✔' : '✖'} ${o.name} (${o.ms} ms)`);

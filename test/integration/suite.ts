@@ -95,6 +95,17 @@ export async function run(): Promise<TestOutcome[]> {
     assert.ok(report.charts[0].points > 25);
   });
 
+  await test('"Show Test-Time Scaling" on eval samples opens the planner and the curves with their intervals', async () => {
+    const samples = vscode.Uri.joinPath(folder, 'eval', 'samples.jsonl');
+    const rendered = waitFor(api.onRendered, (r) => r.kind === 'tts', 'the test-time scaling panel to render', 90000);
+    const result = (await vscode.commands.executeCommand('scalingLens.showTestTimeScaling', samples)) as PanelResult | undefined;
+    assert.ok(result, 'the command returns the server result');
+    assert.equal(result.panel.views[0].id, 'tts-planner');
+    const report = await rendered;
+    assert.ok(report.charts.some((c) => c.id === 'tts-frontier' && c.points > 0));
+    assert.ok(report.charts.filter((c) => c.id.startsWith('tts-curves-')).length >= 6);
+  });
+
   await test('a crashed server is restarted by the client, and diagnostics keep working', async () => {
     const before = api.serverPid()!;
     const next = api.nextServerStatus();
