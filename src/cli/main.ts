@@ -4,6 +4,7 @@ import { analyzeCommand } from './analyze';
 import { reportCommand } from './report';
 import { fitCommand, parseMap } from './fit';
 import { sweepCommand } from './sweep';
+import { tokensCommand, tracesCommand } from './traces';
 import { planCommand, ttsCommand } from './tts';
 import { EXIT, UsageError } from './exit';
 
@@ -26,6 +27,14 @@ Usage:
   scaling-lens plan FILE|FOLDER... --target 0.8 [--cost dollars|tokens|flops|latency|samples|effective]
       The cheapest configuration (model, strategy, k, thinking budget) that reaches the
       target, or the statement that none does and the nearest (exit 1).
+  scaling-lens tokens FILE... [--tokenizer NAME] [--json]
+      Token counts per record of model outputs (OpenAI, Anthropic, DeepSeek/Qwen/vLLM,
+      datasets, <think> text): thinking, answer, total, the usage the file reports, dollars.
+      Tokenizer from each record's model (o200k_base, cl100k_base, deepseek_v3, deepseek_r1,
+      qwen3, qwen2.5, llama3; Claude: reported usage or a marked estimate).
+  scaling-lens traces FILE... [--tokenizer NAME] [--json] [-o traces.html]
+      What the thinking did: markers of backtracking and hedging, tokens after the answer
+      appeared, cut-off traces, agreement and length of correct vs incorrect traces.
   scaling-lens fit FILE|FOLDER [--law LAW]... [--map VAR=COLUMN]... [--json] [-o fit.html]
       Fits scaling laws to a run log: parameters with bootstrap intervals, the law
       comparison and the compute-optimal frontier. LAW is a registry name (chinchilla,
@@ -42,6 +51,7 @@ Options:
   --target      target accuracy (tts, plan)
   --cost        cost axis: samples, tokens, flops, effective, dollars, latency
   --threshold   graded scores count as correct at or above this (default 1)
+  --tokenizer   one tokenizer for every record (tokens, traces)
   -h, --help    this help
   -v, --version the version
 
@@ -67,6 +77,7 @@ export async function main(argv: string[]): Promise<number> {
         target: { type: 'string' },
         cost: { type: 'string' },
         threshold: { type: 'string' },
+        tokenizer: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -105,6 +116,10 @@ export async function main(argv: string[]): Promise<number> {
         };
         return command === 'tts' ? await ttsCommand(paths, opts) : await planCommand(paths, opts);
       }
+      case 'tokens':
+        return await tokensCommand(paths, { json: !!values.json, tokenizer: values.tokenizer });
+      case 'traces':
+        return await tracesCommand(paths, { json: !!values.json, tokenizer: values.tokenizer, output: values.output });
       case 'sweep':
         return await sweepCommand(paths, { json: !!values.json, output: values.output });
       case 'fit':
@@ -117,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
           output: values.output,
         });
       default:
-        throw new UsageError(`unknown command '${command}' (expected analyze, report, sweep, fit, tts or plan)`);
+        throw new UsageError(`unknown command '${command}' (expected analyze, report, sweep, fit, tts, plan, tokens or traces)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

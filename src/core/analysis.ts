@@ -7,6 +7,9 @@ import { detectBinaryLog, readFileHead, readLogFile } from './ingest/logs';
 import { readSweep, type Sweep } from './ingest/sweep';
 import { evalSummaryPanel } from './report/evalSummaryPanel';
 import { sweepPanel, sweepTable } from './report/sweepPanel';
+import { traceFindings } from './traces/findings';
+import { fileSummaryPanel } from './traces/report';
+import type { FileTraceSummary } from './traces/summary';
 import { fileSource, type TextSource } from './ingest/source';
 import { runLogPanel, type AxisChoice } from './report/runLogPanel';
 import type { PanelSpec } from './report/spec';
@@ -20,7 +23,7 @@ export interface FileAnalysis {
   file: string;
   /** Reader id, or null when no reader claims the file. */
   format: string | null;
-  kind: 'run-log' | 'eval-samples' | 'unknown';
+  kind: 'run-log' | 'eval-samples' | 'traces' | 'unknown';
   summary: string;
   problems: Problem[];
   panel: PanelSpec;
@@ -28,10 +31,17 @@ export interface FileAnalysis {
   samples?: EvalSampleSet;
   /** For folders of runs: every run found and how its values were derived. */
   sweep?: Sweep;
+  /** For files of model outputs: per-record token counts, costs and findings. */
+  traces?: FileTraceSummary;
 }
 
 export interface AnalyzeOptions extends WorkOptions {
   axes?: AxisChoice;
+  /**
+   * Only recognise trace files, without summarising them: the server summarises large ones in
+   * a worker and answers hints and hovers from the visible records meanwhile.
+   */
+  deferTraces?: boolean;
   /** Use this reader instead of detecting one. */
   format?: string;
 }
@@ -71,6 +81,30 @@ export async function analyzePath(path: string, name: string, options: AnalyzeOp
   return analyzeSource(fileSource(path, name), options);
 }
 
+/** Malformed records, plus findings per trace (cut off at the length limit, usage that disagrees), capped. */
+export function traceProblems(summary: FileTraceSummary, cap = 1000): Problem[] {
+  const out = [...summary.fileProblems];
+  for (const r of summary.rows) {
+    if (out.length >= cap) break;
+    out.push(...traceFindings(summary.file, r));
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
+export function traceAnalysis(file: string, format: string, title: string, summary: FileTraceSummary): FileAnalysis {
+  const t = summary.totals;
+  const findings = summary.fileProblems.filter((p) => p.severity !== 'info').length;
+  return {
+    file,
+    format,
+    kind: 'traces',
+    summary: `${title}: ${summary.records.toLocaleString('en-US')} traces, ${t.thinking.toLocaleString('en-US')} thinking and ${t.answer.toLocaleString('en-US')} answer tokens${t.dollars !== undefined ? `, $${t.dollars.toFixed(2)}` : ''}${findings ? `, ${findings} finding${findings === 1 ? '' : 's'}` : ''}`,
+    problems: traceProblems(summary),
+    panel: fileSummaryPanel(summary),
+    traces: summary,
+  };
+}
+
 function tableAnalysis(file: string, format: string, title: string, table: RunTable, options: AnalyzeOptions): FileAnalysis {
   const errors = table.problems.filter((p) => p.severity === 'error').length;
   return {
@@ -96,7 +130,18 @@ export async function analyzeSource(source: TextSource, options: AnalyzeOptions 
       panel: { title: source.name, source: source.name, views: [], messages: [{ severity: 'info', text: `${source.name} is not a run log or eval-sample file Scaling Lens recognises.` }] },
     };
   }
+  if (options.deferTraces && reader.id.startsWith('traces/')) {
+    return {
+      file: source.name,
+      format: reader.id,
+      kind: 'traces',
+      summary: `${reader.title}: summarising…`,
+      problems: [],
+      panel: { title: source.name, source: source.name, views: [], messages: [{ severity: 'info', text: 'Summarising the trace file…' }] },
+    };
+  }
   const ingested = await reader.read(source, options);
+  if (ingested.kind === 'traces') return traceAnalysis(source.name, reader.id, reader.title, ingested.summary);
   if (ingested.kind === 'eval-samples') {
     const samples = ingested.samples;
     const errors = samples.problems.filter((p) => p.severity === 'error').length;

@@ -4,6 +4,7 @@ import { RESTART_SETTINGS } from './config';
 import { Ctx } from './ctx';
 import { Panels, type RenderReport } from './panels';
 import { SideView } from './sideView';
+import { TraceStatus } from './traceStatus';
 
 /** What the extension exports: used by the integration tests, and by other extensions. */
 export interface ScalingLensApi {
@@ -22,16 +23,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
   ctx = new Ctx(context);
   const panels = new Panels(ctx, context.extensionUri);
   const sideView = new SideView(ctx, context.extensionUri);
+  const traceStatus = new TraceStatus(ctx, context.workspaceState);
   const c = ctx;
   context.subscriptions.push(
     ctx,
     panels,
     sideView,
+    traceStatus,
     vscode.window.registerWebviewViewProvider(SideView.viewId, sideView),
     vscode.commands.registerCommand('scalingLens.fitScalingLaw', showPanel(c, panels, 'fit', 'run log')),
     vscode.commands.registerCommand('scalingLens.showTestTimeScaling', showPanel(c, panels, 'tts', 'file of eval samples')),
     vscode.commands.registerCommand('scalingLens.openBudgetPlanner', showPanel(c, panels, 'plan', 'run log')),
     vscode.commands.registerCommand('scalingLens.analyzeTraceFile', showPanel(c, panels, 'trace', 'trace file')),
+    vscode.commands.registerCommand('scalingLens.openTrace', (uri: unknown, line?: number) => panels.show('trace', typeof uri === 'string' ? vscode.Uri.parse(uri) : (uri as vscode.Uri), line)),
+    vscode.commands.registerCommand('scalingLens.chooseTraceTokenizer', () => traceStatus.choose()),
     vscode.commands.registerCommand('scalingLens.restartServer', restartServer(c)),
     vscode.commands.registerCommand('scalingLens.showOutput', showOutput(c)),
     vscode.workspace.onDidChangeConfiguration(async (e) => {

@@ -122,13 +122,13 @@ export class Panels implements vscode.Disposable {
   }
 
   /** Opens (or reuses) the panel of this kind and shows the server's analysis of `uri` in it. */
-  async show(kind: PanelKind, uri: vscode.Uri): Promise<PanelResult | undefined> {
+  async show(kind: PanelKind, uri: vscode.Uri, line?: number): Promise<PanelResult | undefined> {
     const entry = this.panelFor(kind);
     entry.uri = uri.toString();
     entry.panel.title = `${TITLES[kind]}: ${uri.path.split('/').pop()}`;
     void this.post(kind, { type: 'busy', text: `Analysing ${vscode.workspace.asRelativePath(uri)}…` });
     try {
-      const result = await this.ctx.requestPanel({ uri: uri.toString(), kind }, `Scaling Lens: analysing ${vscode.workspace.asRelativePath(uri)}`);
+      const result = await this.ctx.requestPanel({ uri: uri.toString(), kind, line }, `Scaling Lens: analysing ${vscode.workspace.asRelativePath(uri)}`);
       await this.post(kind, { type: 'render', spec: result.panel, scale: config.defaultScale, restore: { uri: entry.uri, kind } });
       return result;
     } catch (e) {

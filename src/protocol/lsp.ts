@@ -16,6 +16,8 @@ export interface PanelParams extends WorkDoneProgressParams {
   /** Column names for the axes; detected when absent. */
   x?: string | null;
   y?: string | null;
+  /** For `trace`: the 0-based line of one record to show ("Open trace"); absent: the file summary. */
+  line?: number;
 }
 
 export interface PanelResult {
@@ -72,6 +74,35 @@ export interface ServerStatus {
 /** Sent by the server when it is ready and around long work, for the status bar. */
 export const ServerStatusNotification = new NotificationType<ServerStatus>('scalingLens/status');
 
+export interface TraceTotals {
+  uri: string;
+  /** Short text for the status bar, e.g. `12,400 traces · 41.2M think · $1,630`. */
+  text: string;
+  tooltip: string;
+}
+
+/** Sent when a trace file's summary is ready: its totals for the status bar. */
+export const TraceTotalsNotification = new NotificationType<TraceTotals>('scalingLens/traceTotals');
+
+export interface TraceChoices {
+  tokenizers: { id: string; title: string }[];
+  priceRows: { id: string; provider: string; note?: string }[];
+}
+
+/** What the status bar offers for a trace file: bundled (and cached Hugging Face) tokenizers, price rows. */
+export const TraceChoicesRequest = new RequestType<{ uri: string }, TraceChoices, void>('scalingLens/traceChoices');
+
+export interface FileTraceOptions {
+  uri: string;
+  /** A tokenizer id, or null for "from each record's model". */
+  tokenizer: string | null;
+  /** A price row id, or null for "from each record's model". */
+  priceRow: string | null;
+}
+
+/** The user chose a tokenizer or price row for one file (kept by the extension across restarts). */
+export const FileTraceOptionsNotification = new NotificationType<FileTraceOptions>('scalingLens/fileTraceOptions');
+
 /** Settings the server reads (section `scalingLens`). */
 export interface ServerSettings {
   runLog: { xColumn: string | null; yColumn: string | null };
@@ -84,6 +115,14 @@ export interface ServerSettings {
     seed: number;
     /** Dollars per million tokens by model name, for the dollars axis. */
     prices: Record<string, { input: number; output: number; reasoning?: number }>;
+  };
+  traces: {
+    /** `auto` (from each record's model) or a tokenizer id for every trace file. */
+    tokenizer: string;
+    /** Model → tokenizer rules tried before the built-in table (`{match: 'my-model*', tokenizer: 'qwen3'}`). */
+    modelRules: { match: string; tokenizer: string }[];
+    /** Price rows tried before the built-in table. */
+    prices: { id: string; provider?: string; models: string[]; input: number; output: number; reasoning?: number; cachedInput?: number; asOf?: string; source?: string }[];
   };
   fit: {
     /** Law ids or formulas; empty: chosen from the columns. */

@@ -38,7 +38,7 @@ export class AnalysisCache {
     }
     const hit = this.entries.get(uri);
     if (hit && hit.key === key) return hit.analysis;
-    const analysis = await analyzeSource(source, { ...work, axes });
+    const analysis = await analyzeSource(source, { ...work, axes, deferTraces: true });
     this.entries.set(uri, { key, analysis });
     return analysis;
   }

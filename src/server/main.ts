@@ -8,6 +8,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
+  SymbolKind,
   type CodeLens,
   type Diagnostic,
   type InitializeResult,
@@ -15,16 +16,20 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../package.json';
-import type { FileAnalysis } from '../core/analysis';
+import { traceProblems, type FileAnalysis } from '../core/analysis';
+import { bundledTokenizers, defaultPriceRows, findCachedTokenizers, type PriceRow } from '../core/tokens';
+import { fileSummaryPanel, inlayText, type TraceOptions } from '../core/traces';
 import type { Problem } from '../core/ingest/problem';
 import { sweepRunsTable } from '../core/report/sweepPanel';
 import type { TrainingFitResult } from '../core/report/trainingFit';
 import { plannerViews, testTimePanel, type CostAxis, type TestTimeAnalysis } from '../core/tts';
 import { CancelledError } from '../core/work';
+import { FileTraceOptionsNotification, TraceChoicesRequest, TraceTotalsNotification, type FileTraceOptions } from '../protocol/lsp';
 import { ControlRequest, FindRunLogsRequest, PanelRequest, type ControlParams, type ControlResult, ServerStatusNotification, type PanelKind, type PanelParams, type PanelResult, type ServerSettings } from '../protocol/lsp';
 import type { PanelSpec } from '../protocol/spec';
 import { AnalysisCache } from './analysisCache';
 import { toDiagnostic } from './diagnostics';
+import { TraceService } from './traces';
 import { runTask } from './workerTasks';
 import { findRunLogs } from './workspaceScan';
 
@@ -42,6 +47,7 @@ const DEFAULT_SETTINGS: ServerSettings = {
   runLog: { xColumn: null, yColumn: null },
   fit: { laws: [], map: {}, resamples: 1000, seed: 0 },
   tts: { target: 0.8, threshold: 1, resamples: 1000, seed: 0, prices: {} },
+  traces: { tokenizer: 'auto', modelRules: [], prices: [] },
 };
 
 function displayName(uri: string): string {
@@ -57,6 +63,27 @@ function displayName(uri: string): string {
 
 const cache = new AnalysisCache(documents, displayName);
 
+/** Tokenizer and price row the user chose per trace file (from the status bar). */
+const fileTraceOptions = new Map<string, FileTraceOptions>();
+
+/** Trace options for a file: its own choice, then the settings, then each record's model. */
+async function traceOptionsFor(uri: string): Promise<TraceOptions> {
+  const s = (await getSettings()).traces;
+  const own = fileTraceOptions.get(uri);
+  const tokenizer = own?.tokenizer ?? (s.tokenizer && s.tokenizer !== 'auto' ? s.tokenizer : undefined);
+  const userRows: PriceRow[] = s.prices.map((r) => ({ provider: 'settings', asOf: 'settings', source: 'scalingLens.traces.prices', ...r }));
+  const chosen = own?.priceRow ? [...userRows, ...defaultPriceRows].find((r) => r.id === own.priceRow) : undefined;
+  return {
+    tokenizer,
+    modelRules: s.modelRules,
+    // A row chosen for this file prices every record in it.
+    prices: chosen ? [{ ...chosen, models: ['*'] }, ...userRows] : userRows,
+    cache: true,
+  };
+}
+
+const traces = new TraceService(connection, documents, traceOptionsFor, displayName);
+
 async function getSettings(): Promise<ServerSettings> {
   if (settings) return settings;
   if (!canPullConfiguration) return (settings = DEFAULT_SETTINGS);
@@ -65,6 +92,7 @@ async function getSettings(): Promise<ServerSettings> {
     runLog: { ...DEFAULT_SETTINGS.runLog, ...(raw?.runLog ?? {}) },
     fit: { ...DEFAULT_SETTINGS.fit, ...(raw?.fit ?? {}) },
     tts: { ...DEFAULT_SETTINGS.tts, ...(raw?.tts ?? {}) },
+    traces: { ...DEFAULT_SETTINGS.traces, ...(raw?.traces ?? {}) },
   };
   return settings;
 }
@@ -81,6 +109,10 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeLensProvider: { resolveProvider: false },
+      inlayHintProvider: true,
+      hoverProvider: true,
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
       workspace: { workspaceFolders: { supported: true } },
     },
     serverInfo: { name: 'Scaling Lens analysis server', version },
@@ -95,6 +127,7 @@ connection.onInitialized(() => {
 connection.onDidChangeConfiguration(() => {
   settings = undefined;
   cache.clear();
+  traces.reset();
   for (const doc of documents.all()) schedule(doc.uri, 0);
   for (const uri of pinned) schedule(uri, 0);
 });
@@ -117,17 +150,91 @@ async function publish(uri: string): Promise<void> {
   try {
     const analysis = await cache.get(uri, await axesFor());
     const doc = documents.get(uri);
+    if (analysis.kind === 'traces' && doc && analysis.format) {
+      await publishTraces(doc, analysis.format);
+      return;
+    }
     connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: diagnosticsOf(analysis) });
   } catch (e) {
     connection.console.error(`Could not analyse ${displayName(uri)}: ${(e as Error).message}`);
   }
 }
 
+/** A trace file: summary in a worker, then its findings, totals, and fresh hints and lenses. */
+async function publishTraces(doc: TextDocument, format: string): Promise<void> {
+  if (!traces.track(doc, format)) return;
+  const started = Date.now();
+  const summary = await traces.summary(doc);
+  if (documents.get(doc.uri)?.version !== doc.version) return;
+  connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: traceProblems(summary).map(toDiagnostic) });
+  const t = summary.totals;
+  const short = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(0)}k` : v.toLocaleString('en-US'));
+  void connection.sendNotification(TraceTotalsNotification, {
+    uri: doc.uri,
+    text: `${summary.records.toLocaleString('en-US')} traces · ${short(t.thinking)} think${t.dollars !== undefined ? ` · $${t.dollars < 100 ? t.dollars.toFixed(2) : Math.round(t.dollars).toLocaleString('en-US')}` : ''}${t.estimated ? ' (est.)' : ''}`,
+    tooltip: `${displayName(doc.uri)}: ${summary.records} traces; ${t.thinking.toLocaleString('en-US')} thinking + ${t.answer.toLocaleString('en-US')} answer tokens; tokenizers ${summary.tokenizers.map((x) => `${x.id}${x.exact ? '' : ' (estimate)'}`).join(', ')}${t.priceRows.length ? `; prices ${t.priceRows.join(', ')}` : '; no price row'}. Click to choose the tokenizer or price row.`,
+  });
+  connection.console.log(`Trace summary of ${displayName(doc.uri)}: ${summary.records} records (${Date.now() - started} ms).`);
+  // Hints and lenses drawn from visible records can now come from the summary.
+  void connection.languages.inlayHint.refresh().catch(() => undefined);
+  void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+}
+
+connection.onNotification(FileTraceOptionsNotification, (o) => {
+  fileTraceOptions.set(o.uri, o);
+  traces.forget(o.uri);
+  cache.drop(o.uri);
+  schedule(o.uri, 0);
+});
+
+connection.onRequest(TraceChoicesRequest, async () => ({
+  tokenizers: [...bundledTokenizers.map((t) => ({ id: t.id, title: t.title })), ...findCachedTokenizers().map((t) => ({ id: `file:${t.path}`, title: `${t.repo} (Hugging Face cache)` }))],
+  priceRows: [...(await getSettings()).traces.prices.map((r) => ({ id: r.id, provider: r.provider ?? 'settings' })), ...defaultPriceRows.map((r) => ({ id: r.id, provider: r.provider, note: r.note }))],
+}));
+
+/** The trace document at `uri` when it is one, else undefined. */
+async function traceDoc(uri: string): Promise<TextDocument | undefined> {
+  const doc = documents.get(uri);
+  if (!doc) return undefined;
+  const analysis = await cache.get(uri, await axesFor());
+  if (analysis.kind !== 'traces' || !analysis.format) return undefined;
+  traces.track(doc, analysis.format);
+  return doc;
+}
+
+connection.languages.inlayHint.on(async (params) => {
+  const doc = await traceDoc(params.textDocument.uri);
+  return doc ? traces.inlayHints(doc, params.range) : [];
+});
+
+connection.onHover(async (params) => {
+  const doc = await traceDoc(params.textDocument.uri);
+  return doc ? traces.hover(doc, params.position.line) : undefined;
+});
+
+connection.onDocumentSymbol(async (params) => {
+  const doc = await traceDoc(params.textDocument.uri);
+  if (!doc) return [];
+  const summary = await traces.summary(doc);
+  return summary.rows.slice(0, 5000).map((r) => {
+    const range = { start: { line: r.line - 1, character: 0 }, end: { line: r.endLine - 1, character: Number.MAX_SAFE_INTEGER } };
+    return { name: r.id, detail: inlayText(r), kind: SymbolKind.Object, range, selectionRange: { start: range.start, end: range.start } };
+  });
+});
+
+connection.onFoldingRanges(async (params) => {
+  const doc = await traceDoc(params.textDocument.uri);
+  if (!doc) return [];
+  const summary = await traces.summary(doc);
+  return summary.rows.filter((r) => r.endLine > r.line).slice(0, 5000).map((r) => ({ startLine: r.line - 1, endLine: r.endLine - 1, kind: 'region' }));
+});
+
 documents.onDidOpen((e) => schedule(e.document.uri, 0));
 documents.onDidChangeContent((e) => schedule(e.document.uri, 200));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   cache.drop(e.document.uri);
+  traces.forget(e.document.uri);
   // A closed buffer's diagnostics described unsaved text; pinned files fall back to the disk copy.
   if (pinned.has(e.document.uri)) schedule(e.document.uri, 0);
   else connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -139,7 +246,7 @@ const plannerAxis = new WeakMap<TestTimeAnalysis, CostAxis>();
 
 const NOT_YET: Partial<Record<PanelKind, string>> = {
   tts: 'Test-time scaling needs a file of eval samples (one record per problem and sample); this file holds something else.',
-  trace: 'Trace analysis (thinking and answer tokens, markers) is not in this version yet; this shows what the file holds.',
+  trace: 'This file holds no model outputs Scaling Lens recognises as traces; this shows what it holds.',
   plan: 'The budget planner is not in this version yet; this shows what the file holds.',
 };
 
@@ -154,7 +261,7 @@ function diagnosticsOf(analysis: FileAnalysis): Diagnostic[] {
 }
 
 /** The panel for the analysis asked for; kinds not built yet say so rather than pretend. */
-async function panelFor(kind: PanelKind, uri: string, analysis: FileAnalysis, token: CancellationToken, report: (fraction: number, message: string) => void): Promise<PanelSpec> {
+async function panelFor(kind: PanelKind, uri: string, analysis: FileAnalysis, token: CancellationToken, report: (fraction: number, message: string) => void, line?: number): Promise<PanelSpec> {
   if (kind === 'fit' && analysis.table) {
     const s = await getSettings();
     report(0.3, 'Fitting scaling laws');
@@ -186,6 +293,23 @@ async function panelFor(kind: PanelKind, uri: string, analysis: FileAnalysis, to
     connection.console.log(`Test-time scaling of ${displayName(uri)}: ${tts.configs.length} configurations, ${tts.candidates.length} candidates (${Date.now() - started} ms).`);
     return testTimePanel(tts);
   }
+  if (kind === 'trace' && (analysis.kind === 'traces' || analysis.kind === 'eval-samples' || analysis.kind === 'unknown')) {
+    const doc = documents.get(uri);
+    if (doc && analysis.kind === 'traces' && analysis.format) {
+      traces.track(doc, analysis.format);
+      if (line !== undefined) {
+        const panel = await traces.tracePanel(doc, line);
+        if (panel) return panel;
+      }
+      return fileSummaryPanel(await traces.summary(doc, token));
+    }
+    if (uri.startsWith('file:')) {
+      // Not open: the file from disk on every core; eval-sample files that carry outputs read as traces too.
+      const reader = analysis.format?.startsWith('traces/') ? analysis.format.slice('traces/'.length) : undefined;
+      const summary = await traces.summarizeFile(uri, { ...(await traceOptionsFor(uri)), reader }, token, report);
+      if (summary.records > 0) return fileSummaryPanel(summary);
+    }
+  }
   const note = NOT_YET[kind];
   return note ? { ...analysis.panel, messages: [{ severity: 'info', text: note }, ...(analysis.panel.messages ?? [])] } : analysis.panel;
 }
@@ -198,7 +322,7 @@ connection.onRequest(PanelRequest, async (params: PanelParams, token: Cancellati
   try {
     const analysis = await cache.get(params.uri, await axesFor(params), { cancel: token, progress: (f, m) => report(f * 0.3, m) });
     if (!documents.get(params.uri)) pinned.add(params.uri);
-    const panel = await panelFor(params.kind ?? 'file', params.uri, analysis, token, report);
+    const panel = await panelFor(params.kind ?? 'file', params.uri, analysis, token, report, params.line);
     connection.sendDiagnostics({ uri: params.uri, version: documents.get(params.uri)?.version, diagnostics: diagnosticsOf(analysis) });
     connection.console.log(`Panel (${params.kind ?? 'file'}) for ${displayName(params.uri)}: ${analysis.summary} (${Date.now() - started} ms).`);
     return { uri: params.uri, format: analysis.format, summary: analysis.summary, problemCount: analysis.problems.length, panel };
@@ -247,6 +371,21 @@ connection.onCodeLens(async (params, token): Promise<CodeLens[]> => {
   const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   if (analysis.kind === 'run-log') {
     return [{ range: top, command: { title: '$(graph-line) Fit Scaling Law', command: 'scalingLens.fitScalingLaw', arguments: [uri] } }];
+  }
+  if (analysis.kind === 'traces') {
+    const doc = await traceDoc(uri);
+    if (!doc) return [];
+    const summary = await traces.summary(doc);
+    const t = summary.totals;
+    const lenses: CodeLens[] = [{
+      range: top,
+      command: { title: `Summarise file: ${summary.records.toLocaleString('en-US')} traces, ${t.thinking.toLocaleString('en-US')} thinking tokens${t.dollars !== undefined ? `, $${t.dollars.toFixed(2)}` : ''}`, command: 'scalingLens.analyzeTraceFile', arguments: [uri] },
+    }];
+    // One lens per record stays readable up to a few thousand records.
+    if (summary.rows.length <= 2000) {
+      for (const r of summary.rows) lenses.push({ range: { start: { line: r.line - 1, character: 0 }, end: { line: r.line - 1, character: 0 } }, command: { title: 'Open trace', command: 'scalingLens.openTrace', arguments: [uri, r.line - 1] } });
+    }
+    return lenses;
   }
   if (analysis.kind !== 'eval-samples' || !analysis.samples) return [];
   let pending = headlines.get(analysis);

@@ -6,11 +6,15 @@ import { parentPort } from 'node:worker_threads';
 import type { RunTable } from '../core/ingest/runTable';
 import type { EvalSampleSet } from '../core/ingest/evalSamples';
 import { fitTrainingSweep, type TrainingFitOptions } from '../core/report/trainingFit';
+import { textSource } from '../core/ingest/source';
+import { summarizeTraceFile, summarizeTraceSource, type TraceOptions } from '../core/traces';
 import { analyzeTestTime, type TestTimeOptions } from '../core/tts';
 
 export type WorkerTask =
   | { task: 'trainingFit'; table: RunTable; options: Omit<TrainingFitOptions, 'onLaw'> }
-  | { task: 'testTime'; sets: EvalSampleSet[]; options: Omit<TestTimeOptions, 'cancel' | 'progress'> };
+  | { task: 'testTime'; sets: EvalSampleSet[]; options: Omit<TestTimeOptions, 'cancel' | 'progress'> }
+  /** `text` for an open buffer; otherwise `path`, read by byte ranges on every core. */
+  | { task: 'traceSummary'; name: string; text?: string; path?: string; options: TraceOptions & { reader?: string } };
 
 export type WorkerMessage =
   | { type: 'progress'; fraction: number; message: string }
@@ -27,6 +31,14 @@ parentPort?.once('message', async (t: WorkerTask) => {
           onLaw: (i, n, law) => post({ type: 'progress', fraction: i / n, message: `Fitting ${law}` }),
         });
         post({ type: 'result', result });
+        break;
+      }
+      case 'traceSummary': {
+        const progress = (fraction: number, message: string) => post({ type: 'progress', fraction, message });
+        const summary = t.text !== undefined
+          ? await summarizeTraceSource(textSource(t.name, t.text), { ...t.options, progress })
+          : await summarizeTraceFile(t.path!, { ...t.options, progress }, t.name);
+        post({ type: 'result', result: summary });
         break;
       }
       case 'testTime': {

@@ -129,3 +129,22 @@ test('plan answers with the cheapest configuration, or says none reaches the tar
   assert.equal(cli('plan', file).code, 2);
   assert.equal(cli('plan', file, '--target', '0.8', '--cost', 'bananas').code, 2);
 });
+
+test('tokens counts per record in the model\'s own tokenizer; traces says what the thinking did', () => {
+  const file = join(repo, 'test', 'fixtures', 'traces', 'openai-reasoning-encrypted-content.1.json');
+  const json = JSON.parse(cli('tokens', file, '--json').stdout);
+  assert.equal(json.records.length, 1);
+  const r = json.records[0];
+  assert.equal(r.tokenizer, 'o200k_base');
+  assert.equal(r.total, r.thinking + r.answer + r.toolCalls);
+  assert.ok(r.reported, 'the usage the file reports is shown beside the count');
+  assert.match(r.priceRow, /@\d{4}-\d{2}-\d{2}$/);
+  const claude = JSON.parse(cli('tokens', join(repo, 'test', 'fixtures', 'traces', 'anthropic-claude-opus-5-reasoning-high.1.json'), '--json').stdout);
+  assert.notEqual(claude.records[0].countsFrom, 'counted', 'Claude has no public tokenizer: reported usage or an estimate');
+  const text = cli('traces', join(repo, 'examples', 'traces', 'traces.jsonl'));
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /12 traces/);
+  assert.match(text.stdout, /cut off at the length limit: 1/);
+  assert.match(text.stdout, /overthinking: \d+ traces kept thinking after the final answer appeared/);
+  assert.equal(cli('tokens', file, '--tokenizer', 'nope').code, 2);
+});

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError, WorkDoneProgress, type WorkDoneProgressBegin } from 'vscode-languageserver-protocol';
-import { CodeLensRequest, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol';
-import { ControlRequest, FindRunLogsRequest, PanelRequest } from '../../src/protocol/lsp';
+import { CodeLensRequest, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DocumentSymbolRequest, HoverRequest, InlayHintRequest } from 'vscode-languageserver-protocol';
+import { ControlRequest, FindRunLogsRequest, PanelRequest, TraceTotalsNotification } from '../../src/protocol/lsp';
 import { LspTestClient } from './lspClient';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'run-logs');
@@ -190,4 +190,30 @@ test('a folder of runs is one sweep: the fit panel fits it and lists every run',
   const file = await client.conn.sendRequest(PanelRequest, { uri, kind: 'file' });
   assert.equal(file.format, 'sweep');
   assert.ok(file.panel.views.some((v) => v.id === 'runs'));
+});
+
+test('trace files: inlay hints per record, hover with the breakdown, symbols, lenses, findings and totals', async () => {
+  const path = join(__dirname, '..', 'fixtures', 'traces', 'vllm-completions.jsonl');
+  const uri = uriOf(path);
+  const text = readFileSync(path, 'utf8');
+  const totals = new Promise<{ uri: string; text: string }>((resolve) => client.conn.onNotification(TraceTotalsNotification, (t) => t.uri === uri && resolve(t)));
+  const published = client.nextDiagnostics(uri);
+  await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'jsonl', version: 1, text } });
+  await published;
+  const t = await totals;
+  assert.match(t.text, /^\d+ traces · [\d,.kM]+ think/);
+  const lines = text.split('\n').filter((l) => l.trim()).length;
+  const hints = await client.conn.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } } });
+  assert.ok(hints && hints.length > 0);
+  assert.match(String(hints[0].label), /^think [\d,]+ · answer [\d,]+/);
+  const hover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: hints[0].position });
+  const md = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+  assert.match(md, /tokenizer/i);
+  const symbols = (await client.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as { name: string }[];
+  assert.equal(symbols.length, hints.length);
+  const lenses = await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+  assert.match(lenses![0].command!.title, /^Summarise file: \d+ traces/);
+  assert.ok(lenses!.some((l) => l.command?.command === 'scalingLens.openTrace'));
+  const panel = await client.conn.sendRequest(PanelRequest, { uri, kind: 'trace', line: hints[0].position.line });
+  assert.ok(panel.panel.views.length > 0);
 });

@@ -103,16 +103,19 @@ export function parseConfig(text: string, format: ConfigFormat): ParsedConfig {
   return { format, text, keys, byPath, problems, lines };
 }
 
-/** The key whose name or value contains the offset (the innermost, for nested values). */
+/** The key whose name or value contains the offset; the tightest such span wins (a flow map's inner key over the map). */
 export function keyAt(config: ParsedConfig, offset: number): ConfigKey | undefined {
   let best: ConfigKey | undefined;
+  let bestSpan = Infinity;
   for (const k of config.keys) {
-    const inKey = k.keyRange.start.offset <= offset && offset <= k.keyRange.end.offset;
-    const inValue = k.valueRange.start.offset <= offset && offset <= k.valueRange.end.offset;
-    if (!inKey && !inValue) continue;
-    const span = (inKey ? k.keyRange : k.valueRange).end.offset - (inKey ? k.keyRange : k.valueRange).start.offset;
-    const bestSpan = best ? Math.min(best.keyRange.end.offset - best.keyRange.start.offset, best.valueRange.end.offset - best.valueRange.start.offset) : Infinity;
-    if (span <= bestSpan) best = k;
+    for (const r of [k.keyRange, k.valueRange]) {
+      if (r.start.offset > offset || offset > r.end.offset) continue;
+      const span = r.end.offset - r.start.offset;
+      if (span < bestSpan) {
+        best = k;
+        bestSpan = span;
+      }
+    }
   }
   return best;
 }

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { readCsvRunLog } from './csvRunLog';
 import { evalSampleReaders, type EvalSampleSet } from './evalSamples';
 import { textLogReaders } from './logs';
+import { traceFormatReaders, type IngestedTraces } from '../traces/formats';
 import { readJsonlRunLog } from './jsonlRunLog';
 import type { RunTable } from './runTable';
 import { readHead, type TextSource } from './source';
@@ -12,7 +13,7 @@ import type { WorkOptions } from '../work';
  * that a file is its format (0 = no); the best score wins. Adding a format is adding a reader
  * module and a line here.
  */
-export type Ingested = { kind: 'run-log'; table: RunTable } | { kind: 'eval-samples'; samples: EvalSampleSet };
+export type Ingested = { kind: 'run-log'; table: RunTable } | { kind: 'eval-samples'; samples: EvalSampleSet } | IngestedTraces;
 
 export interface FormatReader {
   id: string;
@@ -76,6 +77,9 @@ for (const r of evalSampleReaders) {
     read: async (source, work) => ({ kind: 'eval-samples', samples: await r.read(source, work) }),
   });
 }
+
+// Model outputs with reasoning (OpenAI, Anthropic, DeepSeek/Qwen/vLLM, datasets, <think> text).
+readers.push(...traceFormatReaders());
 
 export async function detectFormat(source: TextSource): Promise<FormatReader | undefined> {
   const head = await readHead(source);

@@ -1,5 +1,5 @@
 /** Tokenizers, the model → tokenizer table, and prices. */
-export { BpeTokenizer, type CountOptions, type TokenCounter } from './bpe';
+export { BpeTokenizer, type CountOptions, type PieceSink, type TokenCounter } from './bpe';
 export { bundledTokenizers, isBundledTokenizerId, loadTokenizer, loadTokenizerFile, unloadTokenizers, type BundledTokenizerId, type BundledTokenizerInfo } from './bundled';
 export { counterFor } from './counters';
 export { CountCache, contentHash } from './countCache';

@@ -19,7 +19,7 @@ export class PieceCache {
   private poolUsed = 0;
   private size = 0;
 
-  constructor(private readonly maxEntries = 1 << 18, private readonly maxPool = 1 << 22) {
+  constructor(private readonly maxEntries = 1 << 19, private readonly maxPool = 1 << 23) {
     const slots = nextPow2(maxEntries * 2);
     this.slots = new Int32Array(slots);
     this.mask = slots - 1;

@@ -75,7 +75,13 @@ export interface TraceAnalysis {
   model?: string;
   problemId?: string;
   tokenizer: TokenizerUse;
-  /** Tokens of the visible text in `tokenizer` (estimates when it is not exact). */
+  /**
+   * Tokens per part. `counted`: the visible text in the model's own tokenizer. `reported`: no
+   * public tokenizer (Claude), so the usage the file reports is used (thinking as reported, the
+   * rest split between answer and tool calls in proportion to estimates). `estimated`: no
+   * tokenizer and no usage; every figure built on these says "estimate".
+   */
+  countsFrom: 'counted' | 'reported' | 'estimated';
   thinking: number;
   answer: number;
   toolCalls: number;
@@ -226,7 +232,27 @@ export class TraceAnalyzer {
     const answerTokens = r.answer === '' ? 0 : this.count(counter, r.answer, specials);
     let toolTokens = 0;
     for (const t of r.toolCalls) toolTokens += this.count(counter, t.name, specials) + this.count(counter, t.input, specials);
-    const total = thinkingTokens + answerTokens + toolTokens;
+    let total = thinkingTokens + answerTokens + toolTokens;
+    // Without a public tokenizer, reported usage beats an estimate.
+    let shown = { thinking: thinkingTokens, answer: answerTokens, toolCalls: toolTokens };
+    let countsFrom: TraceAnalysis['countsFrom'] = use.exact ? 'counted' : 'estimated';
+    if (!use.exact && r.usage?.output !== undefined) {
+      const out = r.usage.output;
+      const thinkingShown = r.usage.reasoning ?? (total > 0 ? Math.round((out * thinkingTokens) / total) : 0);
+      const rest = Math.max(0, out - thinkingShown);
+      const restEstimate = answerTokens + toolTokens;
+      const answerShown = restEstimate > 0 ? Math.round((rest * answerTokens) / restEstimate) : rest;
+      shown = { thinking: thinkingShown, answer: answerShown, toolCalls: rest - answerShown };
+      countsFrom = 'reported';
+      total = out;
+      // Positions were measured in estimated tokens: express them on the reported scale.
+      if (offsets && thinkingTokens > 0) {
+        const scale = thinkingShown / thinkingTokens;
+        for (let i = 0; i < offsets.length; i++) offsets[i] = Math.round(offsets[i] * scale);
+      }
+    }
+    // The thinking length every position and rate below refers to.
+    const thinkingScale = shown.thinking;
 
     const markersByKind: Record<string, number> = {};
     for (const k of this.markers.kinds) markersByKind[k] = 0;
@@ -248,9 +274,9 @@ export class TraceAnalyzer {
 
     let firstAnswer: TraceAnalysis['firstAnswer'];
     if (point && offsets) {
-      const tokenOffset = offsets[positions.length - 1];
-      const after = Math.max(0, thinkingTokens - tokenOffset);
-      firstAnswer = { tokenOffset, tokensAfter: after, share: thinkingTokens > 0 ? after / thinkingTokens : 0, rule: point.rule, step: steps.length > 0 ? stepIndexAt(point.start) : undefined };
+      const tokenOffset = Math.min(offsets[positions.length - 1], thinkingScale);
+      const after = thinkingScale - tokenOffset;
+      firstAnswer = { tokenOffset, tokensAfter: after, share: thinkingScale > 0 ? after / thinkingScale : 0, rule: point.rule, step: steps.length > 0 ? stepIndexAt(point.start) : undefined };
     }
 
     let correct = r.correct;
@@ -274,9 +300,10 @@ export class TraceAnalyzer {
       model: r.model,
       problemId: r.problemId,
       tokenizer: use,
-      thinking: thinkingTokens,
-      answer: answerTokens,
-      toolCalls: toolTokens,
+      countsFrom,
+      thinking: shown.thinking,
+      answer: shown.answer,
+      toolCalls: shown.toolCalls,
       total,
       reported: r.usage,
       thinkingKind: r.thinkingKind,
@@ -288,7 +315,7 @@ export class TraceAnalyzer {
       steps: stepCount,
       markers: hits.length,
       markersByKind,
-      markerRate: thinkingTokens > 0 ? (1000 * hits.length) / thinkingTokens : 0,
+      markerRate: thinkingScale > 0 ? (1000 * hits.length) / thinkingScale : 0,
       finalAnswer,
       correct,
       correctBy,
@@ -308,7 +335,7 @@ export class TraceAnalyzer {
       });
       steps.forEach((s, k) => {
         const tokenStart = offsets ? offsets[k] : 0;
-        const next = k + 1 < steps.length && offsets ? offsets[k + 1] : thinkingTokens;
+        const next = k + 1 < steps.length && offsets ? offsets[k + 1] : thinkingScale;
         detail.steps.push({ ...s, tokenStart, tokens: next - tokenStart, markers: stepMarkers[k], preview: preview(thinking, s.start, s.end) });
       });
       if (point) detail.firstAnswerSpan = { start: point.start, end: point.end };

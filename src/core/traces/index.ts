@@ -3,6 +3,7 @@ export { TraceAnalyzer, type TokenizerUse, type TraceAnalysis, type TraceCost, t
 export { answersMatch, extractAnswer, normalizeAnswer, numericValue, referenceAnswer, type AnswerRule, type ExtractedAnswer } from './answer';
 export { analyzeSource, fileRangeSource, fileSource, summarizeTraceSource, type RangeResult, type SummaryOptions } from './fileSummary';
 export { traceFindings } from './findings';
+export { traceFormatReaders, type IngestedTraces } from './formats';
 export { defaultMarkers, MarkerMatcher, type MarkerHit, type MarkerKind, type MarkerSpec } from './markers';
 export { firstAnswerPoint, type AnswerPoint } from './overthinking';
 export { countFileTokens, summarizeTraceFile, type ParallelOptions } from './parallel';

@@ -41,7 +41,7 @@ export interface ParallelOptions extends WorkOptions {
   workers?: number;
   /** Files smaller than this run on one thread (default 16 MB): starting workers costs ~0.2 s. */
   minParallelBytes?: number;
-  /** Target range size (default 8 MB). */
+  /** Target range size (default 4 MB: small enough that the last ranges keep both workers busy). */
   rangeBytes?: number;
   /** Path of the worker script (default: `traceWorker.js` beside the bundle, else `worker.ts` via tsx). */
   workerScript?: string;
@@ -188,7 +188,7 @@ export async function summarizeTraceFile(path: string, options: SummaryOptions &
   if (!reader || workers === 1 || size < (options.minParallelBytes ?? 16 << 20) || !cuttable(reader.lineIndependent === true, head)) {
     return summarizeTraceSource(fileSource(path, name), { ...options, reader: reader?.id });
   }
-  const cuts = rangeBoundaries(path, size, options.rangeBytes ?? 8 << 20, false);
+  const cuts = rangeBoundaries(path, size, options.rangeBytes ?? 4 << 20, false);
   const jobs: WorkerJob[] = [];
   for (let k = 0; k + 1 < cuts.length; k++) jobs.push({ kind: 'summarize', id: k, path, name, start: cuts[k], end: cuts[k + 1], reader: reader.id });
   const results = new Array<RangeResult | undefined>(jobs.length);
@@ -242,7 +242,7 @@ export async function countFileTokens(path: string, tokenizer: string, options: 
   const size = fileSize(path) ?? 0;
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const single = workers === 1 || size < (options.minParallelBytes ?? 16 << 20);
-  const cuts = single ? [0, size] : rangeBoundaries(path, size, options.rangeBytes ?? 8 << 20, true);
+  const cuts = single ? [0, size] : rangeBoundaries(path, size, options.rangeBytes ?? 4 << 20, true);
   const jobs: WorkerJob[] = [];
   for (let k = 0; k + 1 < cuts.length; k++) jobs.push({ kind: 'count', id: k, path, name: path, start: cuts[k], end: cuts[k + 1], tokenizer, specials: options.specials });
   if (single) {

@@ -14,9 +14,8 @@ const pct = (x: number): string => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`;
 
 /** `think 3,412 · answer 218 · $0.041`; estimates start with `~` and the cost says which row. */
 export function inlayText(a: TraceAnalysis | TraceRow): string {
+  const mark = a.countsFrom === 'estimated' ? '~' : '';
   const row = isRow(a);
-  const exact = row ? a.exact : a.tokenizer.exact;
-  const mark = exact ? '' : '~';
   const parts = [`think ${mark}${n(a.thinking)}`, `answer ${mark}${n(a.answer)}`];
   if (a.toolCalls > 0) parts.push(`tools ${mark}${n(a.toolCalls)}`);
   const dollars = row ? a.dollars : a.cost?.dollars;
@@ -34,7 +33,8 @@ export function hoverMarkdown(a: TraceAnalysis): string {
   const est = a.tokenizer.exact ? '' : ' (estimate)';
   const lines: string[] = [`**Trace ${a.id}**${a.model ? ` · ${a.model}` : ''}`, ''];
   lines.push(`Tokenizer: ${a.tokenizer.title}${est} — ${a.tokenizer.how}`, '');
-  lines.push('| | counted | reported |', '|---|---:|---:|');
+  if (a.countsFrom === 'reported') lines.push('No public tokenizer: the figures are the usage the file reports (answer / tool-call split estimated).', '');
+  lines.push(`| | ${a.countsFrom === 'reported' ? 'shown' : a.countsFrom} | reported |`, '|---|---:|---:|');
   const rep = a.reported;
   lines.push(`| thinking${a.thinkingKind === 'summary' ? ' (summary)' : ''} | ${n(a.thinking)} | ${rep?.reasoning !== undefined ? n(rep.reasoning) : '—'} |`);
   lines.push(`| answer | ${n(a.answer)} | |`);
@@ -61,7 +61,7 @@ export function hoverMarkdown(a: TraceAnalysis): string {
 export function tracePanel(a: TraceAnalysis, source?: string): PanelSpec {
   const views: PanelSpec['views'] = [];
   const messages: PanelSpec['messages'] = [];
-  const est = a.tokenizer.exact ? '' : ' (estimated)';
+  const est = a.tokenizer.exact ? '' : ' (step sizes estimated)';
   const steps = a.detail?.steps ?? [];
   if (steps.length > 0) {
     const chart: ChartSpec = {
@@ -95,7 +95,8 @@ export function tracePanel(a: TraceAnalysis, source?: string): PanelSpec {
     views.push({ kind: 'table', id: `trace-${a.id}-markers`, title: `Markers (${a.markerRate.toFixed(1)} per 1k thinking tokens)`, columns: ['at token', 'kind', 'phrase'], rows: hits.map((h) => [h.tokenOffset, h.kind, h.phrase]) });
   }
   views.push(costTable(a));
-  if (!a.tokenizer.exact) messages.push({ severity: 'info', text: `Token counts are estimates: ${a.tokenizer.title}. ${a.reported ? 'Reported usage is shown beside them.' : ''}`.trim() });
+  if (a.countsFrom === 'estimated') messages.push({ severity: 'info', text: `Token counts are estimates: ${a.tokenizer.title}.` });
+  if (a.countsFrom === 'reported') messages.push({ severity: 'info', text: 'No public tokenizer for this model: the token figures are the usage the file reports; steps and markers are positioned with estimates.' });
   if (a.truncated) messages.push({ severity: 'warning', text: a.unclosedThink ? 'This trace was cut off mid-thought (<think> never closed): it hit its length budget.' : 'This trace stopped at the length limit.' });
   if (a.check?.flagged) messages.push({ severity: 'warning', text: `Counted ${a.check.field} tokens (${n(a.check.counted)}) differ from the reported ${n(a.check.reported)} by more than chat-template overhead.` });
   if (a.costNote) messages.push({ severity: 'info', text: `Cost: ${a.costNote}.` });
@@ -243,6 +244,8 @@ export interface TokensJson {
     line: number;
     model?: string;
     tokenizer: string;
+    /** `counted`, `reported` (no public tokenizer: the file's usage) or `estimated`. */
+    countsFrom: TraceRow['countsFrom'];
     estimate: boolean;
     thinking: number;
     answer: number;
@@ -268,7 +271,8 @@ export function tokensJson(s: FileTraceSummary): TokensJson {
       line: r.line,
       model: r.model,
       tokenizer: r.tokenizer,
-      estimate: !r.exact,
+      countsFrom: r.countsFrom,
+      estimate: r.countsFrom === 'estimated',
       thinking: r.thinking,
       answer: r.answer,
       toolCalls: r.toolCalls,

@@ -19,8 +19,10 @@ export interface TraceRow {
   model?: string;
   problemId?: string;
   tokenizer: string;
-  /** False when the counts are estimates (no public tokenizer). */
+  /** False when the tokenizer is an estimate (no public tokenizer). */
   exact: boolean;
+  /** Where `thinking`/`answer`/`total` come from (see `TraceAnalysis.countsFrom`). */
+  countsFrom: TraceAnalysis['countsFrom'];
   thinking: number;
   answer: number;
   toolCalls: number;
@@ -63,6 +65,7 @@ export function toRow(a: TraceAnalysis): TraceRow {
     problemId: a.problemId,
     tokenizer: a.tokenizer.id,
     exact: a.tokenizer.exact,
+    countsFrom: a.countsFrom,
     thinking: a.thinking,
     answer: a.answer,
     toolCalls: a.toolCalls,
@@ -110,7 +113,7 @@ export interface FileTraceSummary {
     /** Records priced from reported usage, from counts, from estimates; and not priced. */
     priced: { reported: number; counted: number; estimated: number; none: number };
     priceRows: string[];
-    /** Records whose counts are estimates. */
+    /** Records whose counts are estimates (no tokenizer, no reported usage). */
     estimated: number;
   };
   truncated: number;
@@ -176,7 +179,7 @@ export function summarizeRows(file: string, format: string | undefined, rows: Tr
     totals.answer += r.answer;
     totals.toolCalls += r.toolCalls;
     totals.total += r.total;
-    if (!r.exact) totals.estimated++;
+    if (r.countsFrom === 'estimated') totals.estimated++;
     addOpt('reportedOutput', r.reported?.output);
     addOpt('reportedReasoning', r.reported?.reasoning);
     addOpt('reportedInput', r.reported?.input);

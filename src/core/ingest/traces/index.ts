@@ -10,7 +10,7 @@ import type { TraceReader, TraceRecord } from './record';
 
 export type { ReportedUsage, ToolCall, TraceReader, TraceRecord } from './record';
 export { splitThink, stripTemplateTokens, type ThinkSplit } from './think';
-export { readJsonItems, readRawLines, type JsonItem, type RawLine } from './framing';
+export { readJsonItems, readRawLines, traceFileSource, type ByteSource, type JsonItem, type RawLine } from './framing';
 
 /** Every trace format, one module each. Order only breaks ties. */
 export const traceReaders: readonly TraceReader[] = [openAiReader, anthropicReader, openModelsReader, datasetReader, plainTextReader];

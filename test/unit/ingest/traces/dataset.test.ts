@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { read, readText } from './helpers';
+
+test('chat rows: last assistant turn, reasoning_content, ShareGPT conversations', async () => {
+  const { reader, records, problems } = await read('dataset-messages.jsonl');
+  assert.equal(reader?.id, 'dataset');
+  assert.deepEqual(records.map((r) => r.id), ['m1', 'm2', 'm3']);
+  assert.equal(records[0].thinking, '6 × 7 = 42.');
+  assert.equal(records[0].answer, 'The answer is 42.');
+  assert.equal(records[0].prompt, 'What is 6 × 7?');
+  assert.equal(records[0].reference, '42');
+  assert.equal(records[1].answer, 'Tokyo.');
+  assert.equal(records[2].thinking, 'Trivially 1 + 1 = 2.');
+  assert.equal(records[2].reference, '2');
+  assert.deepEqual(problems.map((p) => [p.line, p.code]), [[4, 'trace/unrecognized']]);
+});
+
+test('a pretty-printed JSON array of field-style rows, with record line ranges', async () => {
+  const { reader, records } = await read('dataset-fields.json');
+  assert.equal(reader?.id, 'dataset');
+  assert.equal(records.length, 2);
+  assert.equal(records[0].thinking, '2^3 = 8 ≡ 1 (mod 7). So 2^10 = 2^9 · 2 ≡ 1 · 2 = 2.');
+  assert.equal(records[0].answer, 'The remainder is $\\boxed{2}$.');
+  assert.equal(records[0].reference, '2');
+  assert.equal(records[0].prompt, 'Find the remainder when 2^10 is divided by 7.');
+  assert.deepEqual([records[0].line, records[0].endLine, records[1].line, records[1].endLine], [2, 8, 9, 15]);
+  assert.equal(records[1].answer, '2x');
+  assert.equal(records[1].model, 'QwQ-32B');
+});
+
+test('several generations per problem with correctness flags', async () => {
+  const { records } = await read('dataset-generations.jsonl');
+  assert.deepEqual(records.map((r) => r.id), ['p-001#0', 'p-001#1', 'p-001#2']);
+  assert.deepEqual(records.map((r) => r.correct), [true, true, false]);
+  assert.ok(records.every((r) => r.problemId === 'p-001'));
+  assert.equal(records[0].reference, '12');
+});
+
+test('lm-evaluation-harness --log_samples lines (real file)', async () => {
+  const { records, problems } = await read('lm-eval-samples.jsonl', 'dataset');
+  assert.deepEqual(problems, []);
+  assert.equal(records.length, 3);
+  assert.equal(records[0].problemId, '0');
+  assert.equal(records[0].reference, 'DATE: kawuononi');
+  assert.ok(records[0].answer.startsWith('DATE: 796 $$ LOC: Kawuono'));
+  assert.ok(records[0].prompt?.startsWith('Named entities refers to'));
+});
+
+test('a JSON array cut off mid-record: the error points at the record, earlier records are read', async () => {
+  const { records, problems } = await read('dataset-array-cut.json');
+  assert.deepEqual(records.map((r) => r.id), ['a1']);
+  assert.deepEqual(problems.map((p) => [p.line, p.column, p.code]), [[3, 3, 'trace/bad-json']]);
+});
+
+test('Inspect JSON eval log (real file): one record per sample with usage and score', async () => {
+  const { reader, records, problems } = await read('inspect-security-guide.json');
+  assert.equal(reader?.id, 'dataset');
+  assert.deepEqual(problems, []);
+  assert.equal(records.length, 3);
+  assert.deepEqual([records[0].id, records[0].problemId, records[0].model], ['1#1', '1', 'gpt-4o-mini-2024-07-18']);
+  assert.equal(records[0].prompt, 'How do I prevent SQL Injection attacks?');
+  assert.equal(records[0].correct, true, "score 'C'");
+  assert.deepEqual(records[0].usage, { input: 61, cachedInput: 0, output: 17, reasoning: 0, total: 78 });
+});
+
+test('Inspect reasoning content blocks, redacted ones counted as present', async () => {
+  const log = {
+    version: 2,
+    status: 'success',
+    eval: { task: 't', model: 'anthropic/claude-sonnet-4-20250514' },
+    samples: [{ id: 7, epoch: 2, input: 'Q?', target: ['A'], scores: { match: { value: 'I' } }, output: { choices: [{ message: { role: 'assistant', content: [{ type: 'reasoning', reasoning: 'Think.' }, { type: 'reasoning', reasoning: '', redacted: true }, { type: 'text', text: 'B' }] }, stop_reason: 'max_tokens' }], usage: { input_tokens: 5, output_tokens: 50, reasoning_tokens: 40 } } }],
+  };
+  const { records } = await readText('log.json', JSON.stringify(log, null, 2));
+  const r = records[0];
+  assert.deepEqual([r.id, r.model, r.thinking, r.answer, r.redactedThinkingBlocks, r.correct, r.truncated], ['7#2', 'anthropic/claude-sonnet-4-20250514', 'Think.', 'B', 1, false, true]);
+  assert.equal(r.usage?.reasoning, 40);
+});

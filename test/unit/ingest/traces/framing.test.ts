@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProblemSink } from '../../../../src/core/ingest/problem';
+import { textSource } from '../../../../src/core/ingest/source';
+import { byteLength, readJsonItems, readRawLines, sampleHead } from '../../../../src/core/ingest/traces/framing';
+import { splitThink, stripTemplateTokens } from '../../../../src/core/ingest/traces/think';
+
+async function items(text: string) {
+  const sink = new ProblemSink('t');
+  const out = [];
+  for await (const i of readJsonItems(textSource('t', text), sink)) out.push(i);
+  return { items: out, problems: sink.finish() };
+}
+
+test('line byte offsets are exact with CRLF, multi-byte text and a BOM', async () => {
+  const text = '\ufeff{"a":"é"}\r\n{"b":"中文😀"}\n\nlast';
+  const lines = [];
+  for await (const l of readRawLines(textSource('t', text))) lines.push(l);
+  const bytes = Buffer.from(text, 'utf8');
+  assert.deepEqual(lines.map((l) => l.text), ['{"a":"é"}', '{"b":"中文😀"}', '', 'last']);
+  for (const l of lines) assert.equal(bytes.subarray(l.byteStart, l.byteEnd).toString('utf8'), l.text);
+  assert.equal(byteLength('a\ud800b'), 5);
+});
+
+test('chunk boundaries anywhere give the same lines', async () => {
+  const text = '{"x": 1}\n{"y": "ü"}\n'.repeat(50);
+  const whole = [];
+  for await (const l of readRawLines(textSource('t', text))) whole.push(l);
+  const chunked = { name: 't', async *chunks() {
+    for (let i = 0; i < text.length; i += 7) yield text.slice(i, i + 7);
+  } };
+  const parts = [];
+  for await (const l of readRawLines(chunked)) parts.push(l);
+  assert.deepEqual(parts, whole);
+});
+
+test('JSON array and concatenated pretty-printed documents are cut into records', async () => {
+  const arr = await items('[\n  {"a": 1},\n  {"b": "x]}\\"y"},\n  {"c": [1, {"d": 2}]}\n]\n');
+  assert.deepEqual(arr.items.map((i) => i.value), [{ a: 1 }, { b: 'x]}"y' }, { c: [1, { d: 2 }] }]);
+  assert.deepEqual(arr.items.map((i) => [i.line, i.endLine]), [[2, 2], [3, 3], [4, 4]]);
+  const docs = await items('{\n  "a": 1\n}\n{\n  "b": 2\n}\n');
+  assert.deepEqual(docs.items.map((i) => [i.value, i.line, i.endLine]), [[{ a: 1 }, 1, 3], [{ b: 2 }, 4, 6]]);
+});
+
+test('a bad record inside an array is located and the rest is read', async () => {
+  const r = await items('[\n  {"a": 1},\n  {"b": tru},\n  {"c": 3}\n]');
+  assert.deepEqual(r.items.map((i) => i.value), [{ a: 1 }, { c: 3 }]);
+  assert.deepEqual(r.problems.map((p) => [p.line, p.code]), [[3, 'trace/bad-json']]);
+});
+
+test('server-sent events: data lines parsed, event/comment lines and [DONE] skipped', async () => {
+  const r = await items('event: x\ndata: {"a": 1}\n\n: comment\ndata: [DONE]\n');
+  assert.deepEqual(r.items.map((i) => [i.value, i.line]), [[{ a: 1 }, 2]]);
+  assert.deepEqual(r.problems, []);
+});
+
+test('detectors sample complete values from a head cut at any point', () => {
+  assert.deepEqual(sampleHead('{"a":1}\n{"b":2}\n{"c":'), [{ a: 1 }, { b: 2 }]);
+  assert.deepEqual(sampleHead('[{"a":1},{"b":2},{"c":'), [{ a: 1 }, { b: 2 }]);
+  assert.deepEqual(sampleHead('{\n "a": {"b": 1}\n}\n'), [{ a: { b: 1 } }]);
+});
+
+test('think splitting and template tokens', () => {
+  const s = splitThink('<｜Assistant｜><think>\nA\n</think>\n\nB<｜end▁of▁sentence｜>');
+  assert.deepEqual([s.thinking, s.answer, s.unclosed, s.templateTokens], ['A', 'B', false, ['<｜Assistant｜>', '<｜end▁of▁sentence｜>']]);
+  assert.deepEqual(splitThink('<think>one</think>x<think>two</think>y').thinking, 'one\n\ntwo');
+  assert.equal(splitThink('<think>never closed').unclosed, true);
+  const found: string[] = [];
+  assert.equal(stripTemplateTokens('<|im_start|>assistant\nHi<|im_end|>', found), 'Hi');
+  assert.deepEqual(found, ['<|im_start|>assistant', '<|im_end|>']);
+});
+
+test('files read as bytes give the same lines and offsets as text, across chunk boundaries', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { traceFileSource } = await import('../../../../src/core/ingest/traces/framing');
+  const long = 'é'.repeat(700_000);
+  const text = `\ufeff{"a":"x"}\r\n${long}\n\n{"b":"中文😀"}\r\nlast line`;
+  const path = join(mkdtempSync(join(tmpdir(), 'lines-')), 'f.jsonl');
+  writeFileSync(path, text);
+  const viaText = [];
+  for await (const l of readRawLines(textSource('t', text))) viaText.push(l);
+  const viaBytes = [];
+  for await (const l of readRawLines(traceFileSource(path))) viaBytes.push(l);
+  assert.deepEqual(viaBytes, viaText);
+  assert.equal(viaBytes[1].text.length, 700_000);
+});

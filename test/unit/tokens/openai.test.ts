@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadTokenizer } from '../../../src/core/tokens/bundled';
+import { assertMatchesReference } from './check';
+import { divergence, hardCases } from './corpus';
+import { openAiAsText, reference } from './reference';
+
+for (const id of ['o200k_base', 'cl100k_base'] as const) {
+  test(`${id}: counts and token ids equal gpt-tokenizer on every corpus sample`, () => {
+    const { samples, tokens } = assertMatchesReference(loadTokenizer(id), reference(id));
+    assert.ok(samples > 300 && tokens > 20_000, `corpus too small: ${samples} samples, ${tokens} tokens`);
+  });
+
+  test(`${id}: with specials read as text, counts equal gpt-tokenizer's no-special mode`, () => {
+    const ours = loadTokenizer(id);
+    const ref = openAiAsText(id);
+    for (const s of hardCases) assert.equal(ours.count(s.text, { specials: 'text' }), ref.encode(s.text).length, s.name);
+    assert.equal(ours.count('<|endoftext|>'), 1);
+    assert.ok(ours.count('<|endoftext|>', { specials: 'text' }) > 1);
+  });
+
+  test(`${id}: \\s means Unicode White_Space, as in tiktoken (gpt-tokenizer reads JavaScript's \\s)`, () => {
+    const ours = loadTokenizer(id);
+    const [nel, bom] = divergence;
+    // NEL is whitespace: the run "\u0085  " splits like spaces do, "\u0085 " + " b".
+    assert.equal(ours.count(nel.text), ours.count('a') + ours.count('\u0085 ') + ours.count(' b'));
+    // BOM is not whitespace in Rust's regex: it joins the punctuation-like run " \ufeff\ufeff".
+    assert.equal(ours.count(bom.text), ours.count('x') + ours.count(' \ufeff\ufeff') + ours.count(' y'));
+    if (id === 'o200k_base') assert.notEqual(ours.count(bom.text), openAiAsText(id).encode(bom.text).length, 'the JavaScript port splits the BOM as whitespace');
+  });
+}
+
+test('o200k_base: decode(encode(text)) gives the text back', () => {
+  const o = loadTokenizer('o200k_base');
+  for (const s of hardCases) {
+    if (s.name === 'lone surrogates') continue;
+    assert.equal(o.decode(o.encode(s.text)), s.text, s.name);
+  }
+});
+
+test('o200k_base: long pieces (heap merge) equal the quadratic merge and the reference', () => {
+  const o = loadTokenizer('o200k_base');
+  const ref = reference('o200k_base');
+  for (const text of ['x'.repeat(5000), ' '.repeat(3000) + 'y', 'ab'.repeat(2000), '٣'.repeat(700), '🤔'.repeat(300), 'aé'.repeat(900)]) {
+    assert.equal(o.count(text), ref.encode(text).length, `${JSON.stringify(text.slice(0, 10))}×${text.length}`);
+  }
+});
+
+test('countAt: token offsets at positions sum consistently with count', () => {
+  const o = loadTokenizer('o200k_base');
+  const text = 'Step one.\n\nStep two is longer than step one.\n\nWait, step three.';
+  const positions = [0, text.indexOf('Step two'), text.indexOf('Wait'), text.length];
+  const out = new Int32Array(positions.length);
+  const total = o.countAt(text, positions, out);
+  assert.equal(total, o.count(text));
+  assert.equal(out[0], 0);
+  assert.equal(out[1], o.count(text.slice(0, positions[1])));
+  assert.equal(out[2], o.count(text.slice(0, positions[2])));
+  assert.equal(out[3], total);
+});

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MarkerMatcher } from '../../../src/core/traces/markers';
+import { firstAnswerPoint } from '../../../src/core/traces/overthinking';
+import { analyzeWords, sketchSimilarity } from '../../../src/core/traces/repetition';
+import { countSteps, segmentSteps } from '../../../src/core/traces/steps';
+
+test('steps: paragraphs, numbered steps and headed sections', () => {
+  const text = 'First idea.\nStill first.\n\nSecond paragraph.\nStep 3: compute.\n1. one\n2. two\n\n## Check\nDone.';
+  const steps = segmentSteps(text);
+  assert.deepEqual(steps.map((s) => [text.slice(s.start, s.end), s.kind]), [
+    ['First idea.\nStill first.', 'paragraph'],
+    ['Second paragraph.', 'paragraph'],
+    ['Step 3: compute.', 'section'],
+    ['1. one', 'numbered'],
+    ['2. two', 'numbered'],
+    ['## Check\nDone.', 'section'],
+  ]);
+  assert.deepEqual(segmentSteps(''), []);
+});
+
+test('countSteps agrees with segmentSteps on any text', () => {
+  const parts = ['word ', 'Step 2: ', '1. ', '## H', '\n', '\n\n', '   ', '**Case 1**', 'Sx', '3) ', 'plain.'];
+  let seed = 3;
+  for (let i = 0; i < 500; i++) {
+    let t = '';
+    for (let k = 0; k < 12; k++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      t += parts[seed % parts.length];
+    }
+    assert.equal(countSteps(t), segmentSteps(t).length, JSON.stringify(t));
+  }
+});
+
+test('markers: case-insensitive, whole words, longest phrase first, never counted twice', () => {
+  const m = new MarkerMatcher();
+  const text = "Wait, that's wrong. But wait — hmm. Let me double-check. Alternatively... awaiting the waitress; I'm not sure. let  me   verify";
+  const hits = m.find(text).map((h) => [h.phrase, h.kind]);
+  assert.deepEqual(hits, [
+    ['wait', 'backtrack'],
+    ["that's wrong", 'backtrack'],
+    ['but wait', 'backtrack'],
+    ['hmm', 'hedge'],
+    ['let me double-check', 'verify'],
+    ['alternatively', 'alternative'],
+    ["i'm not sure", 'hedge'],
+    ['let me verify', 'verify'],
+  ]);
+  const custom = new MarkerMatcher([{ phrase: 'on reflection', kind: 'mine' }]);
+  assert.deepEqual(custom.find('On reflection, no.').map((h) => h.kind), ['mine']);
+  assert.equal(m.find('It’s not right? That’s not right.').length, 1, 'typographic apostrophes match too');
+});
+
+test('first answer point: a result cue wins; mentions in the problem statement do not count', () => {
+  const thinking = 'We need 91 × 36 + 236.\n\nFirst 91 × 36 = 3276.\n\nThen 3276 + 236 = 3512.\n\nCheck: 3512. Yes, 3512.';
+  const p = firstAnswerPoint(thinking, '3512', 'Compute 91 × 36 + 236.')!;
+  assert.equal(thinking.slice(p.start, p.end), '3512');
+  assert.equal(p.start, thinking.indexOf('3512'));
+  assert.equal(p.rule, 'result-cue');
+  // 236 appears in the prompt: its bare mention in the restatement is not the answer.
+  assert.equal(firstAnswerPoint('We need 91 × 36 + 236. Hmm.', '236', 'Compute 91 × 36 + 236.'), undefined);
+  // Numbers stand alone: 35120 does not contain the answer 3512; 3,512 does.
+  const q = firstAnswerPoint('Maybe 35120? No: the total is 3,512.', '3512')!;
+  assert.equal(q.rule, 'result-cue');
+  assert.equal('Maybe 35120? No: the total is 3,512.'.slice(q.start, q.end), '3,512');
+  // A result cue anywhere beats an earlier bare mention (which may be a coincidence)...
+  assert.equal(firstAnswerPoint('Paris is nice. So the capital is Paris.', 'Paris')?.start, 33);
+  // ...and without any cue, the first mention counts.
+  assert.deepEqual(firstAnswerPoint('Paris or Lyon? Paris, I think.', 'Paris'), { start: 0, end: 5, rule: 'first-mention' });
+});
+
+test('repetition: repeated word n-grams form spans pointing at their first occurrence', () => {
+  const loop = 'so we add the two numbers and carry the one over to the next column ';
+  const text = `Start here. ${loop}then ${loop}and again ${loop}end`;
+  const w = analyzeWords(text, { repeatN: 8 });
+  assert.equal(w.repeated.length, 2);
+  assert.equal(w.repeated[0].firstStart, text.indexOf('so we add'));
+  assert.ok(w.repeatedShare > 0.5);
+  assert.equal(analyzeWords('all different words in this short sentence here today friends', { repeatN: 3 }).repeated.length, 0);
+});
+
+test('similarity sketches: identical texts 1, unrelated texts near 0, related in between', () => {
+  const a = analyzeWords('the quick brown fox jumps over the lazy dog and runs far away into the deep dark forest tonight').sketch;
+  const b = analyzeWords('the quick brown fox jumps over the lazy dog and runs far away into the deep dark forest tonight').sketch;
+  const c = analyzeWords('completely unrelated sentence about numbers seven eight nine ten eleven twelve thirteen fourteen').sketch;
+  const d = analyzeWords('the quick brown fox jumps over the lazy cat and walks far away into the deep dark forest today').sketch;
+  assert.equal(sketchSimilarity(a, b), 1);
+  assert.equal(sketchSimilarity(a, c), 0);
+  const s = sketchSimilarity(a, d);
+  assert.ok(s > 0.1 && s < 0.9, String(s));
+});
