@@ -17,9 +17,9 @@ import {
 import { ControlRequest, PanelRequest, ServerStatusNotification, type ControlParams, type ControlResult, type PanelParams, type PanelResult, type ServerStatus } from '../protocol/lsp';
 import { config } from './config';
 
-// JSON too: trainer_state.json, Inspect eval logs and per-sample result files. Other JSON files
-// cost the server one look at their first 8 KiB.
-export const DOCUMENT_SELECTOR = [{ scheme: 'file', pattern: '**/*.{csv,tsv,jsonl,ndjson,json}' }];
+// JSON too: trainer_state.json, Inspect eval logs and per-sample result files; YAML, JSON and
+// TOML for training configs. Other such files cost the server one quick look.
+export const DOCUMENT_SELECTOR = [{ scheme: 'file', pattern: '**/*.{csv,tsv,jsonl,ndjson,json,yaml,yml,toml}' }];
 
 /** Crashes counted within this window decide whether to restart again. */
 const RESTART_WINDOW_MS = 3 * 60 * 1000;

@@ -5,7 +5,7 @@ import type { Ctx } from './ctx';
 import { setWebviewHtml, webviewOptions } from './webviewContent';
 import { handleCommonMessage } from './webviewMessages';
 
-const CLAIMED = /\.(csv|tsv|jsonl|ndjson|json)$/i;
+const CLAIMED = /\.(csv|tsv|jsonl|ndjson|json|ya?ml|toml)$/i;
 
 /**
  * The activity-bar view: follows the active editor and plots the file in it, refreshing as
@@ -66,7 +66,7 @@ export class SideView implements vscode.WebviewViewProvider, vscode.Disposable {
     const doc = vscode.window.activeTextEditor?.document;
     if (!doc || doc.uri.scheme !== 'file' || !CLAIMED.test(doc.uri.path)) {
       // Keep the last chart when focus moves to a panel or an unrelated editor.
-      if (!this.shownUri) await this.post({ type: 'empty', text: 'Open a run log (CSV, TSV, JSONL, trainer_state.json) or a file of eval samples to see it here.' });
+      if (!this.shownUri) await this.post({ type: 'empty', text: 'Open a run log, a file of eval samples or traces, or a training config to see it here.' });
       return;
     }
     if (!this.ctx.running) return;

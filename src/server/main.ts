@@ -8,6 +8,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
+  CodeActionKind,
   SymbolKind,
   type CodeLens,
   type Diagnostic,
@@ -29,6 +30,7 @@ import { ControlRequest, FindRunLogsRequest, PanelRequest, type ControlParams, t
 import type { PanelSpec } from '../protocol/spec';
 import { AnalysisCache } from './analysisCache';
 import { toDiagnostic } from './diagnostics';
+import { ConfigService } from './configs';
 import { TraceService } from './traces';
 import { runTask } from './workerTasks';
 import { findRunLogs } from './workspaceScan';
@@ -83,6 +85,51 @@ async function traceOptionsFor(uri: string): Promise<TraceOptions> {
 }
 
 const traces = new TraceService(connection, documents, traceOptionsFor, displayName);
+const configs = new ConfigService(connection, documents, displayName);
+
+let lawsSearch: Promise<void> | undefined;
+
+/**
+ * Configs need a fitted law. Before any "Fit Scaling Law", the first sweep in the workspace with
+ * model sizes, tokens and losses is fitted (Chinchilla, in a worker), once.
+ */
+function ensureWorkspaceLaws(): Promise<void> {
+  if (configs.hasLossLaw) return Promise.resolve();
+  lawsSearch ??= (async () => {
+    const s = await getSettings();
+    for (const folder of folders) {
+      for (const f of (await findRunLogs(fileURLToPath(folder.uri), 50)).slice(0, 20)) {
+        const uri = pathToFileURL(f.path).toString();
+        const analysis = await cache.get(uri, await axesFor()).catch(() => undefined);
+        if (!analysis?.table) continue;
+        const result = await runTask<TrainingFitResult>(
+          { task: 'trainingFit', table: analysis.table, options: { laws: ['chinchilla'], map: s.fit.map, resamples: Math.min(s.fit.resamples, 400), seed: s.fit.seed, keepSamples: true } },
+          { isCancellationRequested: false },
+        ).catch(() => undefined);
+        if (result && configs.useFit(result)) {
+          connection.console.log(`Configs use the Chinchilla fit of ${displayName(uri)} (found in the workspace).`);
+          return;
+        }
+      }
+    }
+    connection.console.log('No sweep with model sizes, tokens and losses in the workspace: configs get plans without predictions until a law is fitted.');
+  })();
+  return lawsSearch;
+}
+
+/** Publishes a config's diagnostics; true when the document is a training config. */
+async function publishConfig(doc: TextDocument): Promise<boolean> {
+  const diagnostics = configs.diagnostics(doc);
+  if (diagnostics === null) return false;
+  connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+  if (!configs.hasLossLaw) {
+    await ensureWorkspaceLaws();
+    if (configs.hasLossLaw && documents.get(doc.uri)?.version === doc.version) {
+      connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: configs.diagnostics(doc) ?? [] });
+    }
+  }
+  return true;
+}
 
 async function getSettings(): Promise<ServerSettings> {
   if (settings) return settings;
@@ -108,6 +155,7 @@ connection.onInitialize((params): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       codeLensProvider: { resolveProvider: false },
       inlayHintProvider: true,
       hoverProvider: true,
@@ -148,8 +196,14 @@ function schedule(uri: string, delayMs: number): void {
 
 async function publish(uri: string): Promise<void> {
   try {
-    const analysis = await cache.get(uri, await axesFor());
     const doc = documents.get(uri);
+    // YAML and TOML are configs or nothing; JSON may be a log, eval samples or traces first.
+    if (doc && /\.(ya?ml|toml)$/i.test(uri)) {
+      await publishConfig(doc);
+      return;
+    }
+    const analysis = await cache.get(uri, await axesFor());
+    if (doc && analysis.kind === 'unknown' && /\.json$/i.test(uri) && (await publishConfig(doc))) return;
     if (analysis.kind === 'traces' && doc && analysis.format) {
       await publishTraces(doc, analysis.format);
       return;
@@ -208,8 +262,15 @@ connection.languages.inlayHint.on(async (params) => {
 });
 
 connection.onHover(async (params) => {
+  const open = documents.get(params.textDocument.uri);
+  if (open && configs.analysis(open)) return configs.hover(open, open.offsetAt(params.position));
   const doc = await traceDoc(params.textDocument.uri);
   return doc ? traces.hover(doc, params.position.line) : undefined;
+});
+
+connection.onCodeAction((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  return doc ? configs.codeActions(doc, params.range, params.context.diagnostics) : [];
 });
 
 connection.onDocumentSymbol(async (params) => {
@@ -235,6 +296,7 @@ documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   cache.drop(e.document.uri);
   traces.forget(e.document.uri);
+  configs.forget(e.document.uri);
   // A closed buffer's diagnostics described unsaved text; pinned files fall back to the disk copy.
   if (pinned.has(e.document.uri)) schedule(e.document.uri, 0);
   else connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -267,12 +329,14 @@ async function panelFor(kind: PanelKind, uri: string, analysis: FileAnalysis, to
     report(0.3, 'Fitting scaling laws');
     const started = Date.now();
     const result = await runTask<TrainingFitResult>(
-      { task: 'trainingFit', table: analysis.table, options: { laws: s.fit.laws, map: s.fit.map, resamples: s.fit.resamples, seed: s.fit.seed } },
+      { task: 'trainingFit', table: analysis.table, options: { laws: s.fit.laws, map: s.fit.map, resamples: s.fit.resamples, seed: s.fit.seed, keepSamples: true } },
       token,
       (fraction, message) => report(0.3 + 0.7 * fraction, message),
     );
     connection.console.log(`Fit of ${displayName(uri)}: ${result.fits.map((f) => `${f.law} ${f.ok ? 'ok' : 'failed'}`).join(', ') || 'no law'} (${Date.now() - started} ms).`);
     fitProblems.set(analysis, result.problems);
+    // The newest fit of a sweep with N and D is what open configs are judged against.
+    if (configs.useFit(result)) for (const d of documents.all()) if (configs.analysis(d)) void publishConfig(d);
     if (analysis.sweep) result.panel.views.push(sweepRunsTable(analysis.sweep));
     if (!result.fits.some((f) => f.ok)) {
       // Nothing could be fitted: show why, above what the file holds.
@@ -320,6 +384,12 @@ connection.onRequest(PanelRequest, async (params: PanelParams, token: Cancellati
   const started = Date.now();
   const report = (fraction: number, message: string) => progress.report(Math.round(fraction * 100), message);
   try {
+    const open = documents.get(params.uri);
+    if (open && (/\.(ya?ml|toml|json)$/i.test(params.uri)) && configs.analysis(open)) {
+      await ensureWorkspaceLaws();
+      const panel = configs.panel(open);
+      if (panel) return { uri: params.uri, format: 'training-config', summary: 'training config', problemCount: 0, panel };
+    }
     const analysis = await cache.get(params.uri, await axesFor(params), { cancel: token, progress: (f, m) => report(f * 0.3, m) });
     if (!documents.get(params.uri)) pinned.add(params.uri);
     const panel = await panelFor(params.kind ?? 'file', params.uri, analysis, token, report, params.line);

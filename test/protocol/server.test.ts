@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError, WorkDoneProgress, type WorkDoneProgressBegin } from 'vscode-languageserver-protocol';
-import { CodeLensRequest, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DocumentSymbolRequest, HoverRequest, InlayHintRequest } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, CodeLensRequest, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DocumentSymbolRequest, HoverRequest, InlayHintRequest } from 'vscode-languageserver-protocol';
 import { ControlRequest, FindRunLogsRequest, PanelRequest, TraceTotalsNotification } from '../../src/protocol/lsp';
 import { LspTestClient } from './lspClient';
 
@@ -216,4 +216,38 @@ test('trace files: inlay hints per record, hover with the breakdown, symbols, le
   assert.ok(lenses!.some((l) => l.command?.command === 'scalingLens.openTrace'));
   const panel = await client.conn.sendRequest(PanelRequest, { uri, kind: 'trace', line: hints[0].position.line });
   assert.ok(panel.panel.views.length > 0);
+});
+
+test('training configs: the workspace sweep is fitted, then hovers, information diagnostics, code actions and the side panel', async () => {
+  // A config beside a sweep, as in examples/: the server finds and fits the sweep by itself.
+  const dir = mkdtempSync(join(tmpdir(), 'sl-config-'));
+  const cfg = new LspTestClient();
+  await cfg.initialize(uriOf(dir));
+  writeFileSync(join(dir, 'sweep.csv'), readFileSync(join(__dirname, '..', 'fixtures', 'sweeps', 'chinchilla-sweep.csv')));
+  const text = readFileSync(join(__dirname, '..', '..', 'examples', 'configs', 'train.yaml'), 'utf8');
+  const uri = uriOf(join(dir, 'train.yaml'));
+  writeFileSync(join(dir, 'train.yaml'), text);
+  const lawFound = new Promise<void>((resolve) => {
+    cfg.conn.onNotification('window/logMessage', (m: { message: string }) => {
+      if (/Configs use the Chinchilla fit of sweep\.csv/.test(m.message)) resolve();
+    });
+  });
+  const published = cfg.nextDiagnostics(uri);
+  await cfg.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  await lawFound;
+  const diags = (await published).diagnostics;
+  assert.ok(diags.length > 0 && diags.every((d) => d.severity !== 1), 'information or warnings, never an error for a legal choice');
+  assert.ok(diags.some((d) => /Step Law optimum/.test(d.message)), JSON.stringify(diags.map((d) => d.message)));
+  const line = text.split('\n').findIndex((l) => l.includes('max_steps'));
+  const hover = await cfg.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: 4 } });
+  const md = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+  assert.match(md, /loss/i);
+  const lrLine = text.split('\n').findIndex((l) => l.includes('learning_rate'));
+  const actions = (await cfg.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: { line: lrLine, character: 0 }, end: { line: lrLine, character: 0 } }, context: { diagnostics: diags } })) as { title: string; edit?: { changes: Record<string, { newText: string }[]> } }[];
+  const lr = actions.find((a) => /learning rate/i.test(a.title));
+  assert.ok(lr?.edit, JSON.stringify(actions.map((a) => a.title)));
+  assert.match(lr.edit.changes[uri][0].newText, /^\d(\.\d+)?e-\d+$/, 'the file\'s number style (3.0e-4) is kept');
+  const panel = await cfg.conn.sendRequest(PanelRequest, { uri, kind: 'file' });
+  assert.ok(panel.panel.views.some((v) => v.id === 'config-frontier'), panel.panel.views.map((v) => v.id).join(','));
+  await cfg.shutdown();
 });

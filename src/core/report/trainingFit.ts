@@ -26,6 +26,8 @@ export interface TrainingFitOptions {
   flopsPerToken?: number;
   /** Called between laws, which may take a second each. */
   onLaw?: (index: number, count: number, law: string) => void;
+  /** Keep each fit's bootstrap parameter samples in the result (for intervals drawn later, e.g. in configs). */
+  keepSamples?: boolean;
 }
 
 export interface FrontierRow {
@@ -146,7 +148,7 @@ export function fitTrainingSweep(table: RunTable, options: TrainingFitOptions = 
     objective: chosen?.ok ? chosen.objective : null,
     converged: chosen?.ok ? chosen.converged : false,
     n_points: chosen?.n_points ?? data.lines.length,
-    fits: fits.map(stripSamples),
+    fits: options.keepSamples ? fits : fits.map(stripSamples),
     comparison,
     frontier,
     mapping: data.sources,
