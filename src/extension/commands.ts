@@ -45,6 +45,23 @@ export function showPanel(ctx: Ctx, panels: Panels, kind: PanelKind, what: strin
   };
 }
 
+/**
+ * The planner of the file in the editor: a training config (its plan beside the recommendation)
+ * or eval samples (test-time budgets); with neither, the workspace's training planner.
+ */
+export function openBudgetPlanner(panels: Panels) {
+  return async (arg?: unknown) => {
+    const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : vscode.window.activeTextEditor?.document.uri;
+    if (uri && uri.scheme === 'file') return panels.show('plan', uri);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (!folder) {
+      void vscode.window.showInformationMessage('Open a folder with a sweep of runs (or a training config) to plan a budget.');
+      return undefined;
+    }
+    return panels.show('plan', folder);
+  };
+}
+
 export function restartServer(ctx: Ctx) {
   return async () => {
     await ctx.restart();

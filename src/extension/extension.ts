@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { restartServer, showOutput, showPanel } from './commands';
+import { openBudgetPlanner, restartServer, showOutput, showPanel } from './commands';
 import { RESTART_SETTINGS } from './config';
 import { Ctx } from './ctx';
 import { Panels, type RenderReport } from './panels';
@@ -33,7 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
     vscode.window.registerWebviewViewProvider(SideView.viewId, sideView),
     vscode.commands.registerCommand('scalingLens.fitScalingLaw', showPanel(c, panels, 'fit', 'run log')),
     vscode.commands.registerCommand('scalingLens.showTestTimeScaling', showPanel(c, panels, 'tts', 'file of eval samples')),
-    vscode.commands.registerCommand('scalingLens.openBudgetPlanner', showPanel(c, panels, 'plan', 'run log')),
+    vscode.commands.registerCommand('scalingLens.openBudgetPlanner', openBudgetPlanner(panels)),
     vscode.commands.registerCommand('scalingLens.analyzeTraceFile', showPanel(c, panels, 'trace', 'trace file')),
     vscode.commands.registerCommand('scalingLens.openTrace', (uri: unknown, line?: number) => panels.show('trace', typeof uri === 'string' ? vscode.Uri.parse(uri) : (uri as vscode.Uri), line)),
     vscode.commands.registerCommand('scalingLens.chooseTraceTokenizer', () => traceStatus.choose()),

@@ -124,6 +124,13 @@ export interface ServerSettings {
     /** Price rows tried before the built-in table. */
     prices: { id: string; provider?: string; models: string[]; input: number; output: number; reasoning?: number; cachedInput?: number; asOf?: string; source?: string }[];
   };
+  planner: {
+    /** Peak FLOP/s of one GPU (default: H100 SXM, dense BF16). */
+    gpuFlops: number;
+    /** Model FLOPs utilisation reached. */
+    utilization: number;
+    dollarsPerGpuHour: number;
+  };
   fit: {
     /** Law ids or formulas; empty: chosen from the columns. */
     laws: string[];

@@ -37,8 +37,9 @@ export class ConfigService {
     return !!this.laws.loss;
   }
 
-  lawSource(): string | undefined {
-    return this.laws.loss?.source;
+  /** The loss law the workspace's configs are judged against, if any. */
+  get lossLaw(): ConfigLaws['loss'] {
+    return this.laws.loss;
   }
 
   /** The config analysis of an open document, or null when it is not a training config. */

@@ -1,4 +1,5 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import {
   createConnection,
@@ -30,6 +31,7 @@ import { ControlRequest, FindRunLogsRequest, PanelRequest, type ControlParams, t
 import type { PanelSpec } from '../protocol/spec';
 import { AnalysisCache } from './analysisCache';
 import { toDiagnostic } from './diagnostics';
+import { budgetPlannerPanel, defaultPlannerInputs, plannerViews as plannerBudgetViews, type BudgetKind, type PlannerContext, type PlannerInputs } from '../core/report/budgetPlanner';
 import { ConfigService } from './configs';
 import { TraceService } from './traces';
 import { runTask } from './workerTasks';
@@ -50,6 +52,7 @@ const DEFAULT_SETTINGS: ServerSettings = {
   fit: { laws: [], map: {}, resamples: 1000, seed: 0 },
   tts: { target: 0.8, threshold: 1, resamples: 1000, seed: 0, prices: {} },
   traces: { tokenizer: 'auto', modelRules: [], prices: [] },
+  planner: { gpuFlops: 9.89e14, utilization: 0.4, dollarsPerGpuHour: 2.5 },
 };
 
 function displayName(uri: string): string {
@@ -140,6 +143,7 @@ async function getSettings(): Promise<ServerSettings> {
     fit: { ...DEFAULT_SETTINGS.fit, ...(raw?.fit ?? {}) },
     tts: { ...DEFAULT_SETTINGS.tts, ...(raw?.tts ?? {}) },
     traces: { ...DEFAULT_SETTINGS.traces, ...(raw?.traces ?? {}) },
+    planner: { ...DEFAULT_SETTINGS.planner, ...(raw?.planner ?? {}) },
   };
   return settings;
 }
@@ -192,6 +196,15 @@ function schedule(uri: string, delayMs: number): void {
       void publish(uri);
     }, delayMs),
   );
+}
+
+async function isFolder(uri: string): Promise<boolean> {
+  if (!uri.startsWith('file:')) return false;
+  try {
+    return (await stat(fileURLToPath(uri))).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function publish(uri: string): Promise<void> {
@@ -309,7 +322,6 @@ const plannerAxis = new WeakMap<TestTimeAnalysis, CostAxis>();
 const NOT_YET: Partial<Record<PanelKind, string>> = {
   tts: 'Test-time scaling needs a file of eval samples (one record per problem and sample); this file holds something else.',
   trace: 'This file holds no model outputs Scaling Lens recognises as traces; this shows what it holds.',
-  plan: 'The budget planner is not in this version yet; this shows what the file holds.',
 };
 
 /**
@@ -357,6 +369,7 @@ async function panelFor(kind: PanelKind, uri: string, analysis: FileAnalysis, to
     connection.console.log(`Test-time scaling of ${displayName(uri)}: ${tts.configs.length} configurations, ${tts.candidates.length} candidates (${Date.now() - started} ms).`);
     return testTimePanel(tts);
   }
+  if (kind === 'plan') return plannerPanel(uri);
   if (kind === 'trace' && (analysis.kind === 'traces' || analysis.kind === 'eval-samples' || analysis.kind === 'unknown')) {
     const doc = documents.get(uri);
     if (doc && analysis.kind === 'traces' && analysis.format) {
@@ -378,6 +391,26 @@ async function panelFor(kind: PanelKind, uri: string, analysis: FileAnalysis, to
   return note ? { ...analysis.panel, messages: [{ severity: 'info', text: note }, ...(analysis.panel.messages ?? [])] } : analysis.panel;
 }
 
+/** Budget planners open per file (or folder), with the budget the user last chose. */
+const planners = new Map<string, { ctx: PlannerContext; inputs: PlannerInputs }>();
+
+async function plannerPanel(uri: string): Promise<PanelSpec> {
+  await ensureWorkspaceLaws();
+  const loss = configs.lossLaw;
+  if (!loss) {
+    return { title: 'Budget planner', views: [], messages: [{ severity: 'warning', text: 'No scaling law is fitted for this workspace: run "Scaling Lens: Fit Scaling Law" on a sweep with model sizes, tokens and losses (or open a folder that has one), then open the planner again.' }] };
+  }
+  const doc = documents.get(uri);
+  const config = doc ? configs.analysis(doc) : null;
+  const N = config?.plan.N.value;
+  const D = config?.plan.D.value;
+  const ctx: PlannerContext = { law: loss.law, fit: loss.fit, source: loss.source, plan: N && D ? { N, D, file: displayName(uri) } : undefined };
+  const g = (await getSettings()).planner;
+  const inputs = planners.get(uri)?.inputs ?? defaultPlannerInputs(ctx, { flopsPerSecond: g.gpuFlops, utilization: g.utilization, pricePerGpuHour: g.dollarsPerGpuHour });
+  planners.set(uri, { ctx, inputs });
+  return budgetPlannerPanel(ctx, inputs);
+}
+
 connection.onRequest(PanelRequest, async (params: PanelParams, token: CancellationToken): Promise<PanelResult> => {
   const progress = await connection.window.attachWorkDoneProgress(params.workDoneToken);
   progress.begin('Scaling Lens', 0, `Reading ${displayName(params.uri)}`, true);
@@ -385,6 +418,11 @@ connection.onRequest(PanelRequest, async (params: PanelParams, token: Cancellati
   const report = (fraction: number, message: string) => progress.report(Math.round(fraction * 100), message);
   try {
     const open = documents.get(params.uri);
+    // The training budget planner needs no file of its own: configs and folders open it too.
+    if (params.kind === 'plan' && (!params.uri.startsWith('file:') || (open && configs.analysis(open)) || (await isFolder(params.uri)))) {
+      const panel = await plannerPanel(params.uri);
+      return { uri: params.uri, format: null, summary: 'budget planner', problemCount: 0, panel };
+    }
     if (open && (/\.(ya?ml|toml|json)$/i.test(params.uri)) && configs.analysis(open)) {
       await ensureWorkspaceLaws();
       const panel = configs.panel(open);
@@ -412,6 +450,17 @@ connection.onRequest(PanelRequest, async (params: PanelParams, token: Cancellati
 
 connection.onRequest(ControlRequest, async (params: ControlParams): Promise<ControlResult> => {
   const started = Date.now();
+  const planner = planners.get(params.uri);
+  if (params.action === 'budget' && planner) {
+    const kind = (typeof params.values.kind === 'string' ? params.values.kind : planner.inputs.kind) as BudgetKind;
+    const changedKind = kind !== planner.inputs.kind;
+    const defaults: Record<BudgetKind, number> = { flops: Math.log10(6 * (planner.ctx.plan ? planner.ctx.plan.N * planner.ctx.plan.D : 1e21 / 6)), 'gpu-hours': 4, dollars: 5, 'target-loss': 2.5 };
+    const value = changedKind ? defaults[kind] : Number(params.values.value ?? planner.inputs.value);
+    planner.inputs = { ...planner.inputs, kind, value };
+    const views = changedKind ? budgetPlannerPanel(planner.ctx, planner.inputs).views : plannerBudgetViews(planner.ctx, planner.inputs);
+    connection.console.log(`Budget planner: ${kind} ${value} (${Date.now() - started} ms).`);
+    return { views };
+  }
   const analysis = await cache.get(params.uri, await axesFor());
   const tts = testTimeAnalyses.get(analysis);
   if (params.action === 'plan' && tts) {

@@ -251,3 +251,23 @@ test('training configs: the workspace sweep is fitted, then hovers, information 
   assert.ok(panel.panel.views.some((v) => v.id === 'config-frontier'), panel.panel.views.map((v) => v.id).join(','));
   await cfg.shutdown();
 });
+
+test('the budget planner: a budget in, the recommended N, D, learning rate and batch out, updating as the slider moves', async () => {
+  const sweep = uriOf(join(__dirname, '..', 'fixtures', 'sweeps', 'chinchilla-sweep.csv'));
+  await client.conn.sendRequest(PanelRequest, { uri: sweep, kind: 'fit' });
+  const folder = uriOf(join(__dirname, '..', 'fixtures', 'sweeps'));
+  const result = await client.conn.sendRequest(PanelRequest, { uri: folder, kind: 'plan' });
+  assert.deepEqual(result.panel.views.map((v) => v.id), ['planner-control', 'planner-recommendation', 'planner-frontier']);
+  const table = (r: typeof result.panel.views) => r.find((v) => v.id === 'planner-recommendation') as { rows: (string | number | null)[][] };
+  const value = (rows: (string | number | null)[][], what: string) => String(rows.find((row) => row[0] === what)?.[1]);
+  const before = table(result.panel.views).rows;
+  assert.match(value(before, 'model size N'), /e\d+|^\d/);
+  assert.notEqual(value(before, 'learning rate (Step Law)'), 'undefined');
+  const moved = await client.conn.sendRequest(ControlRequest, { uri: folder, kind: 'plan', action: 'budget', values: { kind: 'flops', value: 24 } });
+  const after = table(moved.views).rows;
+  assert.equal(value(after, 'compute C'), '1e24 FLOPs');
+  assert.ok(Number(value(after, 'model size N')) > Number(value(before, 'model size N')), 'more compute, a bigger model');
+  const dollars = await client.conn.sendRequest(ControlRequest, { uri: folder, kind: 'plan', action: 'budget', values: { kind: 'dollars', value: 5 } });
+  assert.equal(dollars.views[0].id, 'planner-control', 'a new budget kind redraws the control too');
+  assert.ok(table(dollars.views).rows.some((r) => r[0] === 'dollars'));
+});
