@@ -1,8 +1,11 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { Problem } from '../core/ingest/problem';
 
-/** LSP clients clamp a character past the end of the line to the line's end. */
-const END_OF_LINE = 2147483647;
+/**
+ * A character past any line's end: clients clamp it to the line's end. LSP positions are
+ * uintegers (at most 2^31 − 1); larger values make clients reject the whole result.
+ */
+export const END_OF_LINE = 2147483647;
 
 const SEVERITY: Record<Problem['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

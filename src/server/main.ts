@@ -30,7 +30,7 @@ import { FileTraceOptionsNotification, TraceChoicesRequest, TraceTotalsNotificat
 import { ControlRequest, FindRunLogsRequest, PanelRequest, type ControlParams, type ControlResult, ServerStatusNotification, type PanelKind, type PanelParams, type PanelResult, type ServerSettings } from '../protocol/lsp';
 import type { PanelSpec } from '../protocol/spec';
 import { AnalysisCache } from './analysisCache';
-import { toDiagnostic } from './diagnostics';
+import { END_OF_LINE, toDiagnostic } from './diagnostics';
 import { budgetPlannerPanel, defaultPlannerInputs, plannerViews as plannerBudgetViews, type BudgetKind, type PlannerContext, type PlannerInputs } from '../core/report/budgetPlanner';
 import { ConfigService } from './configs';
 import { TraceService } from './traces';
@@ -291,7 +291,7 @@ connection.onDocumentSymbol(async (params) => {
   if (!doc) return [];
   const summary = await traces.summary(doc);
   return summary.rows.slice(0, 5000).map((r) => {
-    const range = { start: { line: r.line - 1, character: 0 }, end: { line: r.endLine - 1, character: Number.MAX_SAFE_INTEGER } };
+    const range = { start: { line: r.line - 1, character: 0 }, end: { line: r.endLine - 1, character: END_OF_LINE } };
     return { name: r.id, detail: inlayText(r), kind: SymbolKind.Object, range, selectionRange: { start: range.start, end: range.start } };
   });
 });

@@ -7,6 +7,7 @@ import { traceReaderById } from '../core/ingest/traces';
 import type { TraceReader } from '../core/ingest/traces/record';
 import { analyzeSource, hoverMarkdown, inlayText, TraceAnalyzer, tracePanel, type FileTraceSummary, type TraceOptions, type TraceRow } from '../core/traces';
 import type { PanelSpec } from '../core/report/spec';
+import { END_OF_LINE } from './diagnostics';
 import { runTask } from './workerTasks';
 
 /**
@@ -132,7 +133,7 @@ export class TraceService {
     if (!found) return undefined;
     return {
       contents: { kind: 'markdown', value: hoverMarkdown(found.analysis) },
-      range: { start: { line: found.row.line - 1, character: 0 }, end: { line: found.row.endLine - 1, character: Number.MAX_SAFE_INTEGER } },
+      range: { start: { line: found.row.line - 1, character: 0 }, end: { line: found.row.endLine - 1, character: END_OF_LINE } },
     };
   }
 

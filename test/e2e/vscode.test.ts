@@ -126,6 +126,47 @@ test('Fit Scaling Law from the command palette renders the chart, and the bad ro
   }
 });
 
+async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor();
+}
+
+test('traces show token costs inline, configs show predictions on hover, and the budget planner opens', async () => {
+  const session = await cs.start(cs.workspaceCopy('editor'));
+  const page = await newPage(browser, { viewport: { width: 1400, height: 900 } });
+  try {
+    await openWorkbench(page, session.url);
+    await openFile(page, 'traces.jsonl');
+    await page.locator('.statusbar-item', { hasText: /12 traces/ }).waitFor({ timeout: 60_000 });
+    // Inlay hints render as text in the editor's view lines (with non-breaking spaces).
+    await page.locator('.monaco-editor .view-line', { hasText: /think[\s\u00a0]+113[\s\u00a0]+·[\s\u00a0]+answer[\s\u00a0]+20/ }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.codelens-decoration', { hasText: 'Summarise file: 12 traces' }).first().waitFor({ timeout: 30_000 });
+    await screenshot(page, '07-trace-inlay-hints');
+
+    await openFile(page, 'train.yaml');
+    const key = page.locator('.monaco-editor .view-line span', { hasText: 'max_steps' }).first();
+    await key.waitFor();
+    await key.hover();
+    await page.locator('.monaco-hover', { hasText: /loss/i }).first().waitFor({ timeout: 60_000 });
+    await screenshot(page, '08-config-hover');
+
+    await runCommand(page, 'Scaling Lens: Open Budget Planner');
+    const planner = await chartFrame(page, 'Recommendation on the frontier');
+    await planner.locator('td', { hasText: 'model size N' }).waitFor();
+    await screenshot(page, '09-budget-planner');
+  } catch (e) {
+    await screenshot(page, 'failed-editor').catch(() => undefined);
+    console.log(cs.logs());
+    throw e;
+  } finally {
+    await page.close();
+    await session.stop();
+  }
+});
+
 test('the integration suite passes inside code-server\'s extension host', async () => {
   const workspace = cs.workspaceCopy('integration');
   const results = join(cs.root, 'integration-results.json');
@@ -136,7 +177,7 @@ test('the integration suite passes inside code-server\'s extension host', async 
     await openWorkbench(page, session.url);
     const deadline = Date.now() + 120_000;
     while (!existsSync(results) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    await screenshot(page, '06-integration');
+    await screenshot(page, '10-integration');
     assert.ok(existsSync(results), `no results from the runner extension; code-server log:\n${session.log.join('')}`);
     const { outcomes } = JSON.parse(readFileSync(results, 'utf8')) as { outcomes: TestOutcome[] };
     for (const o of outcomes) console.log(`  ${o.ok ? '✔' : '✖'} ${o.name} (${o.ms} ms)`);

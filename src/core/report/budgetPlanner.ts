@@ -87,9 +87,11 @@ export function plannerViews(ctx: PlannerContext, i: PlannerInputs): ViewSpec[] 
   const rec = recommendBudget(ctx.law, ctx.fit, { budget: budgetOf(i), flopsPerToken: k, plan: ctx.plan ? { N: ctx.plan.N, D: ctx.plan.D } : undefined });
   const rows: TableSpec['rows'] = [];
   const row = (what: string, e: Estimate | null | undefined, unit = '') => rows.push([what, fmt(e) === null ? null : `${fmt(e)}${unit}`, ci(e)]);
-  row('compute C', rec.budget.flops, ' FLOPs');
-  if (rec.budget.gpuHours) row('GPU-hours', rec.budget.gpuHours);
-  if (rec.budget.dollars) row('dollars', rec.budget.dollars, ' $');
+  // A budget given in one unit is exact in the others; only a target loss has uncertain compute.
+  const given = (e: Estimate | null) => (e && i.kind !== 'target-loss' ? { value: e.value, ci: null } : e);
+  row('compute C', given(rec.budget.flops), ' FLOPs');
+  if (rec.budget.gpuHours) row('GPU-hours', given(rec.budget.gpuHours));
+  if (rec.budget.dollars) row('dollars', given(rec.budget.dollars), ' $');
   row('model size N', rec.N);
   row('training tokens D', rec.D);
   row('tokens per parameter', rec.tokensPerParam);
