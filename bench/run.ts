@@ -20,7 +20,8 @@ const benches: { name: string; file: string; args: string[]; quickArgs?: string[
   { name: 'inlay hints and hovers on a 100 MB trace file through the server (issue 6)', file: 'trace-editor-latency.ts', args: ['--mb', '100'], quickArgs: ['--mb', '30'] },
   { name: 'folder of 1,000 runs to a sweep vs python (issue 7)', file: 'logs-folder.ts', args: [], quickArgs: ['--runs', '200'] },
   { name: 'TensorBoard streaming RSS (issue 7)', file: 'tensorboard-stream.ts', args: ['--mb', '200'], quickArgs: ['--mb', '50'] },
-  { name: 'config edit to side-panel spec (issue 7)', file: 'config-update.ts', args: [] },
+  { name: 'config edit to side-panel spec, core (issue 7)', file: 'config-update.ts', args: [] },
+  { name: 'config edit to side-panel spec through the server (issue 7)', file: 'config-latency.ts', args: ['100'], quickArgs: ['30'] },
   { name: 'activation to server ready, VSIX size (issue 3)', file: 'activation.ts', args: ['5'], quickArgs: ['2'], needs: 'dist/scaling-lens.vsix' },
 ];
 
