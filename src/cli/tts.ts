@@ -2,7 +2,7 @@ import { analyzePath } from '../core/analysis';
 import { formatProblem, type Problem } from '../core/ingest/problem';
 import type { EvalSampleSet } from '../core/ingest/evalSamples';
 import { cheapestReaching } from '../core/recommend/testTime';
-import { analyzeTestTime, COST_AXES, testTimeJson, testTimePanel, type CostAxis, type TestTimeAnalysis } from '../core/tts';
+import { analyzeTestTime, COST_AXES, pricesForSamples, testTimeJson, testTimePanel, type CostAxis, type TestTimeAnalysis } from '../core/tts';
 import { EXIT, UsageError } from './exit';
 import { candidateFilesOf } from './inputs';
 import { writeHtmlReport } from './report';
@@ -41,7 +41,7 @@ async function readSets(paths: string[]): Promise<{ sets: EvalSampleSet[]; probl
 async function analyze(paths: string[], options: TtsCommandOptions): Promise<{ a?: TestTimeAnalysis; problems: Problem[]; skipped: string[] }> {
   const { sets, problems, skipped } = await readSets(paths);
   if (sets.length === 0) return { problems, skipped };
-  const a = await analyzeTestTime(sets, { target: options.target, costAxis: costAxis(options.cost), threshold: options.threshold, resamples: options.resamples, seed: options.seed });
+  const a = await analyzeTestTime(sets, { target: options.target, costAxis: costAxis(options.cost), threshold: options.threshold, resamples: options.resamples, seed: options.seed, cost: { prices: pricesForSamples(sets).prices } });
   return { a, problems: [...problems, ...a.problems.filter((p) => !problems.includes(p))], skipped };
 }
 

@@ -97,7 +97,15 @@ export class Panels implements vscode.Disposable {
   private async control(kind: PanelKind, entry: { panel: vscode.WebviewPanel; uri?: string }, action: string, values: Record<string, number | string>): Promise<void> {
     try {
       const result = await this.ctx.sendControl({ uri: entry.uri!, kind, action, values });
-      await entry.panel.webview.postMessage({ type: 'patch', views: result.views } satisfies HostToWebview);
+      if (result.views.length) await entry.panel.webview.postMessage({ type: 'patch', views: result.views } satisfies HostToWebview);
+      if (result.message) void vscode.window.showInformationMessage(`Scaling Lens: ${result.message}`);
+      if (result.edit) {
+        // The user pressed the button: this is their action; the edit stays undoable and unsaved.
+        const edit = new vscode.WorkspaceEdit();
+        const uri = vscode.Uri.parse(result.edit.uri);
+        for (const e of result.edit.edits) edit.replace(uri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
+        if (await vscode.workspace.applyEdit(edit)) void vscode.window.showInformationMessage(`Scaling Lens: ${result.edit.title}`);
+      }
     } catch (e) {
       void vscode.window.showErrorMessage(`Scaling Lens: ${e instanceof Error ? e.message : String(e)}`);
     }

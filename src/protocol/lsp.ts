@@ -43,6 +43,10 @@ export interface ControlParams {
 export interface ControlResult {
   /** Views to replace in the open panel, by id. */
   views: ViewSpec[];
+  /** An edit the user asked for (e.g. "apply to the config"), for the client to apply. */
+  edit?: { uri: string; title: string; edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[] };
+  /** What to tell the user, e.g. why an edit cannot be made. */
+  message?: string;
 }
 
 /** A panel control moved (the planner's target slider): the views it changes. Fast: no file is re-read. */

@@ -24,14 +24,15 @@ import { fileSummaryPanel, inlayText, type TraceOptions } from '../core/traces';
 import type { Problem } from '../core/ingest/problem';
 import { sweepRunsTable } from '../core/report/sweepPanel';
 import type { TrainingFitResult } from '../core/report/trainingFit';
-import { plannerViews, testTimePanel, type CostAxis, type TestTimeAnalysis } from '../core/tts';
+import { plannerViews, pricesForSamples, testTimePanel, type CostAxis, type TestTimeAnalysis } from '../core/tts';
 import { CancelledError } from '../core/work';
 import { FileTraceOptionsNotification, TraceChoicesRequest, TraceTotalsNotification, type FileTraceOptions } from '../protocol/lsp';
 import { ControlRequest, FindRunLogsRequest, PanelRequest, type ControlParams, type ControlResult, ServerStatusNotification, type PanelKind, type PanelParams, type PanelResult, type ServerSettings } from '../protocol/lsp';
 import type { PanelSpec } from '../protocol/spec';
 import { AnalysisCache } from './analysisCache';
 import { END_OF_LINE, toDiagnostic } from './diagnostics';
-import { budgetPlannerPanel, defaultPlannerInputs, plannerViews as plannerBudgetViews, type BudgetKind, type PlannerContext, type PlannerInputs } from '../core/report/budgetPlanner';
+import { budgetEdits } from '../core/config';
+import { budgetPlannerPanel, defaultPlannerInputs, plannerRecommendation, plannerViews as plannerBudgetViews, type BudgetKind, type PlannerContext, type PlannerInputs } from '../core/report/budgetPlanner';
 import { ConfigService } from './configs';
 import { TraceService } from './traces';
 import { runTask } from './workerTasks';
@@ -361,7 +362,7 @@ async function panelFor(kind: PanelKind, uri: string, analysis: FileAnalysis, to
     report(0.3, 'Estimating test-time scaling curves');
     const started = Date.now();
     const tts = await runTask<TestTimeAnalysis>(
-      { task: 'testTime', sets: [analysis.samples], options: { target: s.tts.target, threshold: s.tts.threshold, resamples: s.tts.resamples, seed: s.tts.seed, cost: { prices: s.tts.prices } } },
+      { task: 'testTime', sets: [analysis.samples], options: { target: s.tts.target, threshold: s.tts.threshold, resamples: s.tts.resamples, seed: s.tts.seed, cost: { prices: pricesForSamples([analysis.samples], (await traceOptionsFor(uri)).prices ?? [], s.tts.prices).prices } } },
       token,
       (fraction, message) => report(0.3 + 0.7 * fraction, message),
     );
@@ -451,6 +452,17 @@ connection.onRequest(PanelRequest, async (params: PanelParams, token: Cancellati
 connection.onRequest(ControlRequest, async (params: ControlParams): Promise<ControlResult> => {
   const started = Date.now();
   const planner = planners.get(params.uri);
+  if (params.action === 'budget' && planner && params.values.apply) {
+    const doc = documents.get(params.uri);
+    const analysis = doc ? configs.analysis(doc) : null;
+    const rec = plannerRecommendation(planner.ctx, planner.inputs);
+    if (!doc || !analysis) return { views: [], message: 'Open the training config in an editor to apply the recommendation to it.' };
+    if (rec.N.value === null || rec.budget.flops.value === null) return { views: [], message: 'The recommendation is undefined for this budget.' };
+    const made = budgetEdits(analysis, rec.N.value, rec.budget.flops.value);
+    if ('why' in made) return { views: [], message: `Cannot apply to ${displayName(params.uri)}: ${made.why}.` };
+    const range = (r: { start: { line: number; column: number }; end: { line: number; column: number } }) => ({ start: { line: r.start.line, character: r.start.column }, end: { line: r.end.line, character: r.end.column } });
+    return { views: [], edit: { uri: params.uri, title: made.action.title, edits: made.action.edits.map((e) => ({ range: range(e.range), newText: e.newText })) } };
+  }
   if (params.action === 'budget' && planner) {
     const kind = (typeof params.values.kind === 'string' ? params.values.kind : planner.inputs.kind) as BudgetKind;
     const changedKind = kind !== planner.inputs.kind;

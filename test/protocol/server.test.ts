@@ -249,6 +249,15 @@ test('training configs: the workspace sweep is fitted, then hovers, information 
   assert.match(lr.edit.changes[uri][0].newText, /^\d(\.\d+)?e-\d+$/, 'the file\'s number style (3.0e-4) is kept');
   const panel = await cfg.conn.sendRequest(PanelRequest, { uri, kind: 'file' });
   assert.ok(panel.panel.views.some((v) => v.id === 'config-frontier'), panel.panel.views.map((v) => v.id).join(','));
+  // The budget planner opened from the config offers to write its recommendation into it.
+  const planner = await cfg.conn.sendRequest(PanelRequest, { uri, kind: 'plan' });
+  const control = planner.panel.views[0];
+  assert.ok(control.kind === 'control' && control.controls.some((c) => c.type === 'button'));
+  await cfg.conn.sendRequest(ControlRequest, { uri, kind: 'plan', action: 'budget', values: { kind: 'flops', value: 21 } });
+  const applied = await cfg.conn.sendRequest(ControlRequest, { uri, kind: 'plan', action: 'budget', values: { kind: 'flops', value: 21, apply: 1 } });
+  assert.ok(applied.edit, applied.message);
+  assert.equal(applied.edit.uri, uri);
+  assert.ok(applied.edit.edits.some((e) => /^\d+$/.test(e.newText)), 'the steps are rewritten');
   await cfg.shutdown();
 });
 

@@ -5,6 +5,7 @@ import type { ConfigKey, Range } from './document';
 import { fmtCount, fmtSci } from './format';
 import { formatLike, roundCount } from './numberStyle';
 import { megatronGatedFfn, type ConfigPlan, type TokensTarget } from './plan';
+import { stepLawOptimum } from '../laws/stepLaw';
 
 /**
  * Code actions as plain text edits: the compute-optimal split of the plan's budget, the
@@ -313,5 +314,55 @@ function batchAction(plan: ConfigPlan, optimalTokens: number, anchorOf: (k: Conf
     fixes,
     anchor: key.keyRange,
     values,
+  };
+}
+
+/**
+ * The edit that puts a planner's recommendation into the config: the model size nearest N
+ * (layers or width, when the architecture sets N), the steps that spend the budget C at that
+ * size, and the Step Law learning rate for the result. Null with a reason when the config
+ * cannot express it.
+ */
+export function budgetEdits(analysis: ConfigAnalysis, N: number, C: number): { action: ConfigCodeAction } | { why: string } {
+  const { plan } = analysis;
+  const tokens = plan.targets.tokens;
+  if (tokens.kind === 'none') return { why: `the token count cannot be written: ${tokens.why}` };
+  const edits: TextEdit[] = [];
+  const values: Record<string, number> = {};
+  const parts: string[] = [];
+  let size = plan.N.value;
+  if (size === null) return { why: 'the config does not determine its model size' };
+  if (Math.abs(N - size) / size > 0.02) {
+    const options = sizeEdits(plan, N);
+    if (options.length === 0) return { why: plan.targets.size.kind === 'none' ? `a size edit is not expressible in this config: ${plan.targets.size.why}` : 'no change of layers or width in reach brings N nearer the recommendation' };
+    const best = options.reduce((a, b) => (Math.abs(b.N - N) < Math.abs(a.N - N) ? b : a));
+    edits.push(...best.edits);
+    Object.assign(values, best.values);
+    parts.push(`N ${fmtCount(size)} → ${fmtCount(best.N)} (${best.describe})`);
+    size = best.N;
+  }
+  const t = tokensEdit(tokens, C / (plan.flopsPerToken * size));
+  edits.push(t.edit);
+  values[t.key.path] = t.value;
+  parts.push(`D → ${fmtCount(t.D)} (${t.describe})`);
+  const lrKey = plan.targets.lr;
+  if (lrKey) {
+    const { lr } = stepLawOptimum(size, t.D);
+    const text = formatLike(lrKey.raw, lr, { integer: false });
+    edits.push({ range: lrKey.valueRange, newText: text });
+    values[lrKey.path] = Number(text.replace(/["'\s_]/g, ''));
+    parts.push(`learning rate ${lrKey.raw.trim()} → ${text.trim()} (Step Law)`);
+  }
+  return {
+    action: {
+      id: 'config/compute-optimal-split',
+      title: `Apply the planner's recommendation for ${fmtSci(C)} FLOPs: ${parts.join('; ')}`,
+      kind: 'quickfix',
+      edits,
+      fixes: [],
+      anchor: tokens.key.keyRange,
+      values,
+      result: { N: size, D: t.D },
+    },
   };
 }

@@ -5,7 +5,7 @@
  */
 export { analyzeConfig, isTrainingConfig, type ConfigAnalysis, type ConfigAnalysisOptions } from './analyze';
 export { assessPlan, lossSurfaces, type AssessOptions, type ConfigAssessment, type ConfigLaws, type FrontierPosition, type LossCurve, type StepLawAdvice } from './assess';
-export { configCodeActions, type ConfigActionId, type ConfigCodeAction, type TextEdit } from './actions';
+export { budgetEdits, configCodeActions, type ConfigActionId, type ConfigCodeAction, type TextEdit } from './actions';
 export { configDiagnostics, defaultThresholds, type ConfigProblem, type DiagnosticThresholds } from './diagnostics';
 export { configFormatOf, keyAt, LineIndex, parseConfig, type ConfigFormat, type ConfigKey, type ConfigLeafValue, type ConfigScalar, type ParsedConfig, type Position, type Range } from './document';
 export { configHovers, escapeMarkdown, hoverAt, type KeyHover } from './hover';

@@ -59,7 +59,7 @@ function budgetOf(i: PlannerInputs): Budget {
   }
 }
 
-export function plannerControl(i: PlannerInputs, lossRange?: [number, number]): ControlSpec {
+export function plannerControl(i: PlannerInputs, lossRange?: [number, number], configFile?: string): ControlSpec {
   const r = i.kind === 'target-loss' && lossRange ? { ...RANGES['target-loss'], min: lossRange[0], max: lossRange[1] } : RANGES[i.kind];
   return {
     kind: 'control',
@@ -74,6 +74,7 @@ export function plannerControl(i: PlannerInputs, lossRange?: [number, number]): 
         { value: 'target-loss', label: 'target loss' },
       ] },
       { id: 'value', label: r.label, type: 'range', min: r.min, max: r.max, step: r.step, value: Math.min(r.max, Math.max(r.min, i.value)) },
+      ...(configFile ? [{ id: 'apply', label: `Apply to ${configFile}`, type: 'button' as const, title: 'Write the recommended size (layers or width), steps and Step Law learning rate into the config' }] : []),
     ],
   };
 }
@@ -81,10 +82,15 @@ export function plannerControl(i: PlannerInputs, lossRange?: [number, number]): 
 const fmt = (e: Estimate | null | undefined) => (e?.value == null ? null : formatValue(e.value));
 const ci = (e: Estimate | null | undefined) => (e?.ci ? `${formatValue(e.ci[0])} – ${formatValue(e.ci[1])}` : null);
 
+/** The recommendation for the current inputs (what "apply" writes). */
+export function plannerRecommendation(ctx: PlannerContext, i: PlannerInputs) {
+  return recommendBudget(ctx.law, ctx.fit, { budget: budgetOf(i), flopsPerToken: i.flopsPerToken ?? 6, plan: ctx.plan ? { N: ctx.plan.N, D: ctx.plan.D } : undefined });
+}
+
 /** The views that change with the budget: recommendation table and frontier chart. */
 export function plannerViews(ctx: PlannerContext, i: PlannerInputs): ViewSpec[] {
   const k = i.flopsPerToken ?? 6;
-  const rec = recommendBudget(ctx.law, ctx.fit, { budget: budgetOf(i), flopsPerToken: k, plan: ctx.plan ? { N: ctx.plan.N, D: ctx.plan.D } : undefined });
+  const rec = plannerRecommendation(ctx, i);
   const rows: TableSpec['rows'] = [];
   const row = (what: string, e: Estimate | null | undefined, unit = '') => rows.push([what, fmt(e) === null ? null : `${fmt(e)}${unit}`, ci(e)]);
   // A budget given in one unit is exact in the others; only a target loss has uncertain compute.
@@ -141,7 +147,7 @@ export function budgetPlannerPanel(ctx: PlannerContext, i: PlannerInputs): Panel
   return {
     title: 'Budget planner',
     source: ctx.plan?.file ?? ctx.source,
-    views: [plannerControl(i, lossRange), ...plannerViews(ctx, i)],
+    views: [plannerControl(i, lossRange, ctx.plan?.file), ...plannerViews(ctx, i)],
     messages: [
       { severity: 'info', text: `Law: ${ctx.law.title}${ctx.source ? `, fitted to ${ctx.source}` : ''}. GPU-hours and dollars assume ${gpu}. C = 6·N·D.` },
     ],

@@ -65,7 +65,9 @@ export interface FormulaSpec {
 /** An input whose changes the host answers with new views (e.g. the planner's target slider). */
 export type ControlField =
   | { id: string; label: string; type: 'range'; min: number; max: number; step: number; value: number; format?: 'percent' }
-  | { id: string; label: string; type: 'select'; options: { value: string; label: string }[]; value: string };
+  | { id: string; label: string; type: 'select'; options: { value: string; label: string }[]; value: string }
+  /** Sends the control's values with this id set to 1 (an action such as "apply to the config"). */
+  | { id: string; label: string; type: 'button'; title?: string };
 
 export interface ControlSpec {
   kind: 'control';

@@ -28,3 +28,4 @@ export { difficultyAllocation } from './allocation';
 export { agreement, earlyStopping } from './redundancy';
 export { horizonLength, horizonSlope, horizonGain, stepAccuracyFor } from './longHorizon';
 export * from './laws';
+export { pricesForSamples } from './prices';
