@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { formatProblem } from '../core/ingest/problem';
 import { bundledTokenizers, isBundledTokenizerId } from '../core/tokens';
 import { fileSummaryPanel, summarizeTraceFile, tokensJson, tracesJson, type FileTraceSummary } from '../core/traces';
+import { truncationCurves } from '../core/tts/truncation';
 import { EXIT, UsageError } from './exit';
 import { candidateFilesOf } from './inputs';
 import { writeHtmlReport } from './report';
@@ -75,6 +76,9 @@ export async function tracesCommand(paths: string[], options: TraceCommandOption
     w(`  backtracking/hedging markers: ${n(s.markers.total)} (${s.markers.ratePer1k.toFixed(2)} per 1k thinking tokens) — ${Object.entries(s.markers.byKind).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     w(`  overthinking: ${s.overthinking.traces} traces kept thinking after the final answer appeared: ${n(s.overthinking.tokensAfter)} tokens (${(100 * s.overthinking.share).toFixed(1)}% of thinking)`);
     if (s.correctness.judged) w(`  correct: ${s.correctness.correct} of ${s.correctness.judged} judged against a reference`);
+    for (const c of truncationCurves(s.rows)) {
+      w(`  accuracy if ${c.model}'s thinking were cut at a budget (${c.traces} traces): ${c.points.map((p) => `${p.budget.toLocaleString('en-US')} → ${(100 * p.accuracy).toFixed(0)}%`).join(', ')}`);
+    }
     const o = s.problems;
     if (o.multiTrace) {
       const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(100 * v).toFixed(0)}%`);

@@ -1,3 +1,4 @@
+import { truncationCurves, TRUNCATION_RULE } from '../tts/truncation';
 import type { ChartSpec, PanelSpec, Point, TableSpec } from '../report/spec';
 import { formatDollars } from '../tokens/prices';
 import type { TraceAnalysis } from './analyze';
@@ -213,6 +214,8 @@ export function fileSummaryPanel(s: FileTraceSummary): PanelSpec {
   if (s.totals.estimated > 0) messages.push({ severity: 'info', text: `${n(s.totals.estimated)} traces use estimated counts (no public tokenizer for their model).` });
   if (s.usageFlagged > 0) messages.push({ severity: 'warning', text: `${n(s.usageFlagged)} traces: counted tokens differ from the reported usage by more than chat-template overhead.` });
   if (s.fileProblems.length > 0) messages.push({ severity: 'warning', text: `${n(s.fileProblems.length)} problems reading the file: see Problems.` });
+  const truncation = truncationChart(s);
+  if (truncation) views.push(truncation);
   return { title: 'Trace file summary', source: s.file, views, messages };
 }
 
@@ -233,6 +236,27 @@ function totalsTable(s: FileTraceSummary): TableSpec {
   rows.push(['tokenizers', s.tokenizers.map((k) => `${k.id}${k.exact ? '' : ' (estimate)'}: ${k.records}`).join(', ')]);
   if (s.correctness.judged > 0) rows.push(['correct / judged', `${s.correctness.correct} / ${s.correctness.judged}`]);
   return { kind: 'table', id: 'traces-totals', title: 'Totals', columns: ['', 'value'], rows };
+}
+
+/** Sequential scaling read off the recorded thinking (see tts/truncation.ts), when correctness is known. */
+function truncationChart(s: FileTraceSummary): ChartSpec | undefined {
+  const curves = truncationCurves(s.rows);
+  if (curves.length === 0) return undefined;
+  const series: ChartSpec['series'] = [];
+  curves.forEach((c, i) => {
+    series.push({ name: `${c.model} (95% interval)`, kind: 'band', points: c.points.map((p) => ({ x: p.budget, y: p.lo })), upper: c.points.map((p) => ({ x: p.budget, y: p.hi })), colorIndex: i });
+    series.push({ name: `${c.model} (${c.traces} traces)`, kind: 'line', points: c.points.map((p) => ({ x: p.budget, y: p.accuracy })), colorIndex: i });
+  });
+  return {
+    kind: 'chart',
+    id: 'traces-truncation',
+    title: 'Accuracy if thinking were cut at a budget',
+    subtitle: 'read off the recorded thinking',
+    x: { label: 'thinking budget', unit: 'tokens', scale: 'log' },
+    y: { label: 'accuracy', scale: 'linear' },
+    series,
+    notes: [`Rule: ${TRUNCATION_RULE}.`],
+  };
 }
 
 /** The shape `scaling-lens tokens FILE --json` prints. */
