@@ -1,6 +1,6 @@
 import { analyzePath } from '../core/analysis';
 import { formatProblem, type Problem } from '../core/ingest/problem';
-import type { EvalSampleSet } from '../core/ingest/evalSamples';
+import { samplesFromTraces, type EvalSampleSet } from '../core/ingest/evalSamples';
 import { cheapestReaching } from '../core/recommend/testTime';
 import { analyzeTestTime, COST_AXES, pricesForSamples, testTimeJson, testTimePanel, type CostAxis, type TestTimeAnalysis } from '../core/tts';
 import { EXIT, UsageError } from './exit';
@@ -30,8 +30,10 @@ async function readSets(paths: string[]): Promise<{ sets: EvalSampleSet[]; probl
   const skipped: string[] = [];
   for (const { path, name } of await candidateFilesOf(paths, true)) {
     const a = await analyzePath(path, name);
-    if (a.samples) {
-      sets.push(a.samples);
+    // Traces with reference answers are samples too: several traces of one problem are k samples.
+    const samples = a.samples ?? (a.traces && a.traces.correctness.judged > 0 ? samplesFromTraces(a.traces) : undefined);
+    if (samples) {
+      sets.push(samples);
       problems.push(...a.problems);
     } else skipped.push(`${name}: ${a.kind === 'unknown' ? 'not a file of eval samples' : `a ${a.format} file, not eval samples`}`);
   }

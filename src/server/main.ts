@@ -20,7 +20,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../package.json';
 import { traceProblems, type FileAnalysis } from '../core/analysis';
 import { bundledTokenizers, defaultPriceRows, findCachedTokenizers, type PriceRow } from '../core/tokens';
-import { fileSummaryPanel, inlayText, type TraceOptions } from '../core/traces';
+import { fileSummaryPanel, inlayText, type FileTraceSummary, type TraceOptions } from '../core/traces';
+import { samplesFromTraces } from '../core/ingest/evalSamples';
 import type { Problem } from '../core/ingest/problem';
 import { sweepRunsTable } from '../core/report/sweepPanel';
 import type { TrainingFitResult } from '../core/report/trainingFit';
@@ -356,6 +357,15 @@ async function panelFor(kind: PanelKind, uri: string, analysis: FileAnalysis, to
       return { ...analysis.panel, messages: [...(result.panel.messages ?? []), ...(analysis.panel.messages ?? [])] };
     }
     return result.panel;
+  }
+  if (kind === 'tts' && analysis.kind === 'traces') {
+    // Trace files with reference answers: their traces are the samples.
+    const doc = documents.get(uri);
+    let summary: FileTraceSummary | undefined;
+    if (doc && analysis.format && traces.track(doc, analysis.format)) summary = await traces.summary(doc, token);
+    else if (uri.startsWith('file:')) summary = await traces.summarizeFile(uri, { ...(await traceOptionsFor(uri)), reader: analysis.format?.replace(/^traces\//, '') }, token, report);
+    // Kept on the cached analysis, so the planner's later requests find this state of the file.
+    if (summary && summary.correctness.judged > 0) analysis.samples = samplesFromTraces(summary);
   }
   if ((kind === 'tts' || kind === 'plan') && analysis.samples) {
     const s = await getSettings();

@@ -8,6 +8,7 @@ import type { EvalReadOptions, EvalSampleReader, EvalSampleSet } from './types';
 
 export * from './types';
 export { answersMatch, extractAnswer, normalizeAnswer, DEFAULT_EXTRACTOR } from './answers';
+export { samplesFromTraces } from './fromTraces';
 export { lmEvalHarnessReader, inspectLogReader, jsonlSamplesReader, csvSamplesReader, jsonSamplesReader };
 
 /** Every eval-sample reader; the most specific formats first, so they win ties. */
