@@ -195,6 +195,12 @@ function renderControl(spec: ControlSpec): HTMLElement {
     });
   };
   for (const c of spec.controls) {
+    if (c.type === 'button') {
+      const b = el('button', { text: c.label, attrs: { type: 'button', title: c.title ?? c.label } });
+      b.addEventListener('click', () => host.post({ type: 'control', action: spec.action, values: { ...values, [c.id]: 1 } }));
+      row.appendChild(b);
+      continue;
+    }
     values[c.id] = c.value;
     if (c.type === 'range') {
       const shown = el('output', { text: formatControl(c.value, c.format) });
