@@ -1,11 +1,13 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken, Connection, Hover, InlayHint, Range, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ProblemSink } from '../core/ingest/problem';
 import { textSource } from '../core/ingest/source';
 import { traceReaderById } from '../core/ingest/traces';
-import type { TraceReader } from '../core/ingest/traces/record';
-import { analyzeSource, hoverMarkdown, inlayText, TraceAnalyzer, tracePanel, type FileTraceSummary, type TraceOptions, type TraceRow } from '../core/traces';
+import type { TraceReader, TraceRecord } from '../core/ingest/traces/record';
+import { hoverMarkdown, inlayText, toRow, TraceAnalyzer, tracePanel, type FileTraceSummary, type TraceOptions, type TraceRow } from '../core/traces';
 import type { PanelSpec } from '../core/report/spec';
 import { END_OF_LINE } from './diagnostics';
 import { runTask } from './workerTasks';
@@ -24,6 +26,60 @@ interface DocState {
 
 /** Buffers past this size are never analysed whole on the server's own thread. */
 const INLINE_LIMIT = 1 << 20;
+
+/** Whether the file on disk is (by size) what the editor holds: then the worker may read it itself. */
+function sameSize(doc: TextDocument): boolean {
+  try {
+    const bytes = statSync(fileURLToPath(doc.uri)).size;
+    const chars = doc.getText().length;
+    // UTF-8 takes one to four bytes a character: a size outside that range means another text.
+    return bytes >= chars && bytes <= 4 * chars;
+  } catch {
+    return false;
+  }
+}
+
+/** An open file's summary leaves one core to the editor: hints and hovers must not wait on it. */
+const EDITOR_WORKERS = Math.max(1, availableParallelism() - 1);
+
+/** Main-thread time for exact counts of visible records while the summary is still running. */
+const VISIBLE_BUDGET_MS = 20;
+
+/**
+ * A record's size before it is counted: about 4 characters per token for English-like text,
+ * shown with `~` (countsFrom `estimated`) and replaced when the summary's exact counts arrive.
+ */
+function estimatedRow(r: TraceRecord): TraceRow {
+  const est = (t: string) => Math.ceil(t.length / 4);
+  const thinking = est(r.thinking);
+  const answer = est(r.answer);
+  const toolCalls = r.toolCalls.reduce((n, c) => n + est(c.input), 0);
+  return {
+    id: r.id,
+    index: r.index,
+    line: r.line,
+    endLine: r.endLine,
+    byteStart: r.byteStart,
+    byteEnd: r.byteEnd,
+    model: r.model,
+    problemId: r.problemId,
+    tokenizer: 'estimate (counting…)',
+    exact: false,
+    countsFrom: 'estimated',
+    thinking,
+    answer,
+    toolCalls,
+    total: thinking + answer + toolCalls,
+    thinkingKind: r.thinkingKind,
+    truncated: r.truncated,
+    unclosedThink: r.unclosedThink,
+    finishReason: r.finishReason,
+    steps: 0,
+    markers: 0,
+    markersByKind: {},
+    markerRate: 0,
+  };
+}
 
 export class TraceService {
   private readonly docs = new Map<string, DocState>();
@@ -70,7 +126,14 @@ export class TraceService {
     if (!state.pending) {
       state.pending = (async () => {
         const options = { ...(await this.options(doc.uri)), reader: state.reader.id };
-        const summary = await runTask<FileTraceSummary>({ task: 'traceSummary', name: this.displayName(doc.uri), text: doc.getText(), options }, token ?? { isCancellationRequested: false });
+        // An unedited buffer is the file on disk: the worker reads the file itself (on every
+        // core) instead of receiving a copy of a 100 MB string through this thread.
+        const cancel = token ?? { isCancellationRequested: false };
+        const name = this.displayName(doc.uri);
+        const fromDisk = doc.version === 1 && doc.uri.startsWith('file:') && state.reader.lineIndependent === true && sameSize(doc);
+        const summary = fromDisk
+          ? await runTask<FileTraceSummary>({ task: 'traceSummary', name, path: fileURLToPath(doc.uri), options, workers: EDITOR_WORKERS }, cancel).catch(() => runTask<FileTraceSummary>({ task: 'traceSummary', name, text: doc.getText(), options }, cancel))
+          : await runTask<FileTraceSummary>({ task: 'traceSummary', name, text: doc.getText(), options }, cancel);
         state.summary = summary;
         return summary;
       })();
@@ -90,11 +153,20 @@ export class TraceService {
     if (!state.reader.lineIndependent || doc.getText().length <= INLINE_LIMIT) {
       return (await this.summary(doc)).rows.filter((r) => r.line >= first && r.line <= last);
     }
-    // One record per line: the visible lines alone are a valid file of records.
+    // One record per line: the visible lines alone are a valid file of records. Counting is
+    // exact within a time budget; past it, records get a marked estimate until the summary
+    // (which refreshes the hints) arrives, so the editor never waits on a long viewport.
     const text = doc.getText({ start: { line: range.start.line, character: 0 }, end: { line: range.end.line + 1, character: 0 } });
-    const result = await analyzeSource(textSource(this.displayName(doc.uri), text), state.reader, await this.options(doc.uri));
     const shift = range.start.line;
-    return result.rows.map((r) => ({ ...r, line: r.line + shift, endLine: r.endLine + shift }));
+    const analyzer = new TraceAnalyzer({ ...(await this.options(doc.uri)), detail: 'summary' });
+    const sink = new ProblemSink(this.displayName(doc.uri));
+    const started = performance.now();
+    const rows: TraceRow[] = [];
+    for await (const record of state.reader.read(textSource(this.displayName(doc.uri), text), sink)) {
+      const row = performance.now() - started < VISIBLE_BUDGET_MS ? toRow(analyzer.analyze(record)) : estimatedRow(record);
+      rows.push({ ...row, line: row.line + shift, endLine: row.endLine + shift });
+    }
+    return rows;
   }
 
   async inlayHints(doc: TextDocument, range: Range): Promise<InlayHint[]> {

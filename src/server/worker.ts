@@ -14,7 +14,7 @@ export type WorkerTask =
   | { task: 'trainingFit'; table: RunTable; options: Omit<TrainingFitOptions, 'onLaw'> }
   | { task: 'testTime'; sets: EvalSampleSet[]; options: Omit<TestTimeOptions, 'cancel' | 'progress'> }
   /** `text` for an open buffer; otherwise `path`, read by byte ranges on every core. */
-  | { task: 'traceSummary'; name: string; text?: string; path?: string; options: TraceOptions & { reader?: string } };
+  | { task: 'traceSummary'; name: string; text?: string; path?: string; workers?: number; options: TraceOptions & { reader?: string } };
 
 export type WorkerMessage =
   | { type: 'progress'; fraction: number; message: string }
@@ -37,7 +37,10 @@ parentPort?.once('message', async (t: WorkerTask) => {
         const progress = (fraction: number, message: string) => post({ type: 'progress', fraction, message });
         const summary = t.text !== undefined
           ? await summarizeTraceSource(textSource(t.name, t.text), { ...t.options, progress })
-          : await summarizeTraceFile(t.path!, { ...t.options, progress }, t.name);
+          : await summarizeTraceFile(t.path!, { workers: t.workers, ...t.options, progress }, t.name);
+        // Similarity sketches served the per-problem statistics, already computed; the editor
+        // thread would only pay to copy them.
+        for (const r of summary.rows) delete r.sketch;
         post({ type: 'result', result: summary });
         break;
       }
