@@ -75,7 +75,3 @@ export function fileSize(path: string): number | undefined {
   }
 }
 
-/** A whole file as a source that the readers can read as bytes (faster than `fileSource`). */
-export function fileSource(path: string, name = path): TextSource {
-  return traceFileSource(path, name);
-}

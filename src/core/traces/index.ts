@@ -1,7 +1,7 @@
 /** Trace analysis: per-trace token costs and thinking structure, per-problem comparison, file summaries, reports. */
 export { TraceAnalyzer, type TokenizerUse, type TraceAnalysis, type TraceCost, type TraceDetail, type TraceOptions, type UsageCheck } from './analyze';
 export { answersMatch, extractAnswer, normalizeAnswer, numericValue, referenceAnswer, type AnswerRule, type ExtractedAnswer } from './answer';
-export { analyzeSource, fileRangeSource, fileSource, summarizeTraceSource, type RangeResult, type SummaryOptions } from './fileSummary';
+export { analyzeSource, fileRangeSource, summarizeTraceSource, type RangeResult, type SummaryOptions } from './fileSummary';
 export { traceFindings } from './findings';
 export { traceFormatReaders, type IngestedTraces } from './formats';
 export { defaultMarkers, MarkerMatcher, type MarkerHit, type MarkerKind, type MarkerSpec } from './markers';

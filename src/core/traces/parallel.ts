@@ -9,7 +9,8 @@ import type { CountOptions } from '../tokens/bpe';
 import { getVocabDir } from '../tokens/vocab';
 import { CancelledError, type WorkOptions } from '../work';
 import type { TraceOptions } from './analyze';
-import { fileSize, fileSource, summarizeTraceSource, withDropped, type RangeResult, type SummaryOptions } from './fileSummary';
+import { traceFileSource } from '../ingest/traces/framing';
+import { fileSize, summarizeTraceSource, withDropped, type RangeResult, type SummaryOptions } from './fileSummary';
 import { summarizeRows, type FileTraceSummary, type TraceRow } from './summary';
 
 /**
@@ -178,15 +179,15 @@ function cuttable(readerLineIndependent: boolean, head: string): boolean {
 
 /**
  * Summary of a trace file, on worker threads when it is big and line-oriented. Same result as
- * `summarizeTraceSource(fileSource(path))`.
+ * `summarizeTraceSource(traceFileSource(path))`.
  */
 export async function summarizeTraceFile(path: string, options: SummaryOptions & ParallelOptions = {}, name = path): Promise<FileTraceSummary> {
   const size = fileSize(path) ?? 0;
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const head = await readHead(fileSource(path, name));
+  const head = await readHead(traceFileSource(path, name));
   const reader = options.reader ? traceReaderById(options.reader) : detectTraceReader(name, head)?.reader;
   if (!reader || workers === 1 || size < (options.minParallelBytes ?? 16 << 20) || !cuttable(reader.lineIndependent === true, head)) {
-    return summarizeTraceSource(fileSource(path, name), { ...options, reader: reader?.id });
+    return summarizeTraceSource(traceFileSource(path, name), { ...options, reader: reader?.id });
   }
   const cuts = rangeBoundaries(path, size, options.rangeBytes ?? 4 << 20, false);
   const jobs: WorkerJob[] = [];
