@@ -1,7 +1,8 @@
-import type { DataColumns, DerivedInput, DerivedQuantity, Law } from './law';
+import { flopsPerToken, trainingBudget } from './computeInputs';
+import type { DerivedInput, DerivedQuantity, Law } from './law';
 import { ChinchillaHuber, ChinchillaKernel } from './chinchillaKernel';
 import { chinchillaLoss, computeOptimal, overtrainedPlan } from './chinchillaFrontier';
-import { column, logColumn, modelFromLogKernel } from './kernel';
+import { logColumn, modelFromLogKernel } from './kernel';
 import { loss, modelSize, trainingTokens } from './variables';
 
 export { chinchillaLoss, computeOptimal, overtrainedPlan } from './chinchillaFrontier';
@@ -14,25 +15,7 @@ export { chinchillaLoss, computeOptimal, overtrainedPlan } from './chinchillaFro
  * E = exp(e) (the parameters' `log` scale gives exactly these coordinates).
  */
 
-const budget: DerivedInput = {
-  name: 'C',
-  description: 'training compute budget',
-  unit: 'FLOPs',
-  // The next step up from the sweep: ten times its largest run.
-  default: (data: DataColumns) => {
-    const n = column(data, 'N');
-    const d = column(data, 'D');
-    let max = 0;
-    for (let i = 0; i < n.length; i++) max = Math.max(max, 6 * n[i] * d[i]);
-    return 10 * max;
-  },
-};
-
-const flopsPerToken: DerivedInput = {
-  name: 'k',
-  description: 'training FLOPs per parameter per token (C = k·N·D)',
-  default: 6,
-};
+const budget = trainingBudget;
 
 const inferenceTokens: DerivedInput = {
   name: 'D_inference',

@@ -1,3 +1,4 @@
+import { goldenSection } from '../fit/goldenSection';
 import type { ParamValues } from './law';
 
 /**
@@ -57,26 +58,7 @@ export function overtrainedPlan(p: ParamValues, inputs: Readonly<Record<string, 
   let lo = logMin;
   let hi = Math.log(opt.N);
   if (!(hi > lo) || !Number.isFinite(lifetimeAtOptimum)) return { N: NaN, D: NaN, lifetime: NaN, lifetimeAtOptimum };
-  const phi = (Math.sqrt(5) - 1) / 2;
-  let u1 = hi - phi * (hi - lo);
-  let u2 = lo + phi * (hi - lo);
-  let f1 = lifetime(u1);
-  let f2 = lifetime(u2);
-  for (let it = 0; it < 80 && hi - lo > 1e-12 * Math.max(1, Math.abs(hi)); it++) {
-    if (f1 <= f2) {
-      hi = u2;
-      u2 = u1;
-      f2 = f1;
-      u1 = hi - phi * (hi - lo);
-      f1 = lifetime(u1);
-    } else {
-      lo = u1;
-      u1 = u2;
-      f1 = f2;
-      u2 = lo + phi * (hi - lo);
-      f2 = lifetime(u2);
-    }
-  }
+  ({ lo, hi } = goldenSection(lifetime, lo, hi, { maxIterations: 80, relativeTolerance: 1e-12 }));
   let best = 0.5 * (lo + hi);
   let bestLifetime = lifetime(best);
   // With no inference the optimum is N* itself, at the end of the bracket.

@@ -1,4 +1,5 @@
-import type { DataColumns, DerivedInput, DerivedQuantity, Law, ParamValues } from './law';
+import { flopsPerToken, trainingBudget } from './computeInputs';
+import type { DerivedQuantity, Law, ParamValues } from './law';
 import { productGrid } from './law';
 import { fastExp } from './fastExp';
 import { minimizeOnIsoFlop, type IsoFlopOptimum } from './isoFlop';
@@ -50,20 +51,7 @@ export function farseerLoss(p: ParamValues, N: number, D: number): number {
   return t.model + t.data;
 }
 
-const budget: DerivedInput = {
-  name: 'C',
-  description: 'training compute budget',
-  unit: 'FLOPs',
-  default: (data: DataColumns) => {
-    const n = column(data, 'N');
-    const d = column(data, 'D');
-    let max = 0;
-    for (let i = 0; i < n.length; i++) max = Math.max(max, 6 * n[i] * d[i]);
-    return 10 * max;
-  },
-};
-
-const flopsPerToken: DerivedInput = { name: 'k', description: 'training FLOPs per parameter per token (C = k·N·D)', default: 6 };
+const budget = trainingBudget;
 
 /** Each derived quantity asks for the same optimum of every resample: remember it per parameter set. */
 const optima = new WeakMap<ParamValues, Map<string, IsoFlopOptimum>>();

@@ -1,3 +1,4 @@
+import { goldenSection } from '../fit/goldenSection';
 /**
  * The compute-optimal split of a FLOP budget for any loss surface L(N, D), found numerically:
  * a scan of the iso-FLOP line k·N·D = C in log tokens-per-parameter, then golden-section
@@ -40,26 +41,7 @@ export function minimizeOnIsoFlop(lossAt: (N: number, D: number) => number, C: n
   if (bestK <= 0 || bestK >= scanPoints - 1) return { N: NaN, D: NaN, loss: NaN };
   let lo = logRatioMin + Math.max(0, bestK - 1) * h;
   let hi = logRatioMin + Math.min(scanPoints - 1, bestK + 1) * h;
-  const phi = (Math.sqrt(5) - 1) / 2;
-  let u1 = hi - phi * (hi - lo);
-  let u2 = lo + phi * (hi - lo);
-  let f1 = at(u1);
-  let f2 = at(u2);
-  for (let it = 0; it < 100 && hi - lo > 1e-11; it++) {
-    if (f1 <= f2) {
-      hi = u2;
-      u2 = u1;
-      f2 = f1;
-      u1 = hi - phi * (hi - lo);
-      f1 = at(u1);
-    } else {
-      lo = u1;
-      u1 = u2;
-      f1 = f2;
-      u2 = lo + phi * (hi - lo);
-      f2 = at(u2);
-    }
-  }
+  ({ lo, hi } = goldenSection(at, lo, hi, { maxIterations: 100, absoluteTolerance: 1e-11 }));
   const r = 0.5 * (lo + hi);
   const N = Math.exp(0.5 * (logNd - r));
   const D = Math.exp(0.5 * (logNd + r));
