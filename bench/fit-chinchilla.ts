@@ -97,6 +97,17 @@ for (let k = 0; k < 3; k++) {
 }
 if (!ours.ok) throw new Error(`our fit failed: ${JSON.stringify(ours.problems)}`);
 const oursMs = Math.min(...fitTimes);
+// The same fit with every start run to its end (no start stopped where it joined another's
+// path): what the joins save, and the count they are checked against.
+const exhaustiveTimes: number[] = [];
+let exhaustive = fitLaw(chinchilla, data, { resamples: 0, starts: startsNatural, joinStarts: false });
+for (let k = 0; k < 3; k++) {
+  const t = timeIt(() => fitLaw(chinchilla, data, { resamples: 0, starts: startsNatural, joinStarts: false }));
+  exhaustiveTimes.push(t.ms);
+  exhaustive = t.value;
+}
+if (!exhaustive.ok) throw new Error(`our exhaustive fit failed: ${JSON.stringify(exhaustive.problems)}`);
+const exhaustiveMs = Math.min(...exhaustiveTimes);
 
 const x = [Float64Array.from(data.N), Float64Array.from(data.D)];
 const y = Float64Array.from(data.L, Math.log);
@@ -133,7 +144,7 @@ if (py.status !== 0) throw new Error(`scipy run failed:\n${py.stderr}`);
 const scipy = JSON.parse(py.stdout) as {
   scipy: string;
   numpy: string;
-  runs: Record<string, { seconds: number; objective: number; theta: number[]; starts: number; starts_at_best: number; message: string }>;
+  runs: Record<string, { seconds: number; objective: number; theta: number[]; starts: number; starts_at_best: number; evaluations: number; message: string }>;
 };
 
 // Both objectives recomputed by one evaluator, so the comparison does not hinge on summation order.
@@ -152,6 +163,7 @@ const rows = Object.entries(scipy.runs).map(([name, r]) => {
     scipyObjectiveOurEvaluator: theirs,
     oursMinusScipyRelative: (oursObjective - theirs) / Math.abs(theirs),
     scipyStartsAtBest: r.starts_at_best,
+    scipyEvaluations: r.evaluations,
     scipyMessage: r.message,
   };
 });
@@ -166,7 +178,15 @@ const report = {
     objectiveOurEvaluator: oursObjective,
     converged: ours.converged,
     startsAtBest: ours.startsAtBest,
+    startOutcomes: ours.startOutcomes,
     params: ours.params,
+  },
+  oursEveryStartToItsEnd: {
+    fitMs: exhaustiveMs,
+    fitMsAll: exhaustiveTimes,
+    objective: exhaustive.objective,
+    startsAtBest: exhaustive.startsAtBest,
+    startOutcomes: exhaustive.startOutcomes,
   },
   scipy: rows,
   bootstrap: { resamples: 1000, ms: boot.ms, failed: boot.value.failed, unconverged: boot.value.unconverged },
@@ -186,10 +206,16 @@ if (asJson) {
   console.log(`Chinchilla Huber fit (δ = ${delta}): ${runs} runs, ${startsTheta.length} starts (${grid} grid), seed ${seed}`);
   console.log(`node ${process.version}; scipy ${scipy.scipy}, numpy ${scipy.numpy} (single-threaded)`);
   console.log('');
+  const o = ours.startOutcomes;
+  const e = exhaustive.startOutcomes;
   console.log(`ours    L-BFGS-B     ${f(oursMs)} ms  objective ${oursObjective.toPrecision(17)}  starts at best ${ours.startsAtBest}/${ours.starts}`);
+  console.log(`        (starts: ${o.reachedBest} reached the best, ${o.joinedBest} joined a path to it; ${o.endedElsewhere} ended elsewhere, ${o.joinedElsewhere} joined a path there; ${o.unfinished} unfinished)`);
+  console.log(
+    `ours, every start to its end: ${f(exhaustiveMs)} ms  objective ${evaluate(toTheta(coords, chinchilla.parameters.map((q) => exhaustive.ok ? exhaustive.params[q.name] : NaN))).toPrecision(17)}  starts at best ${exhaustive.startsAtBest}/${exhaustive.starts} (${e.endedElsewhere} ended elsewhere, ${e.unfinished} unfinished)`,
+  );
   for (const r of rows) {
     console.log(
-      `scipy   ${r.scipy.padEnd(11)}  ${f(r.scipyMs)} ms  objective ${r.scipyObjectiveOurEvaluator.toPrecision(17)}  starts at best ${r.scipyStartsAtBest}/${startsTheta.length}  (${r.scipyMessage})`,
+      `scipy   ${r.scipy.padEnd(11)}  ${f(r.scipyMs)} ms  objective ${r.scipyObjectiveOurEvaluator.toPrecision(17)}  starts at best ${r.scipyStartsAtBest}/${startsTheta.length}  ${r.scipyEvaluations} evaluations  (${r.scipyMessage})`,
     );
   }
   console.log('');

@@ -1,4 +1,4 @@
-import type { DataColumns, DerivedQuantity, Law } from '../laws/law';
+import type { DataColumns, DerivedQuantity, Law, ResidualSpace } from '../laws/law';
 import { namedParams, productGrid } from '../laws/law';
 import { runBootstrap } from './bootstrap';
 import { informationCriteria } from './criteria';
@@ -6,7 +6,7 @@ import { prepareData } from './data';
 import { fitWarnings, identifiability } from './diagnostics';
 import { fixedProblems, fixParameters } from './fixed';
 import { compileLaw, coordinates, lawDeclarationProblems, toNatural, toTheta } from './model';
-import { distinctStarts, multiStart } from './multistart';
+import { defaultJoinRadius, distinctStarts, multiStart } from './multistart';
 import { percentileInterval } from './quantile';
 import { makeSolver, type FitProblem, type Tolerance } from './solver';
 import type {
@@ -31,9 +31,9 @@ export const defaultResamples = 1000;
 
 /**
  * Every start runs far enough to tell which basin it ends in (a looser objective test stops
- * starts early in slow valleys, miscounting the starts that reach the best); the best few are
- * then polished to the limits of double precision. Bootstrap refits only need to resolve the
- * interval.
+ * starts early in slow valleys, miscounting the starts that reach the best), unless its path
+ * joins one already run (see multiStart); the best few are then polished to the limits of
+ * double precision. Bootstrap refits only need to resolve the interval.
  */
 const screenTolerance: Tolerance = { gradient: 1e-5, objective: 1e-8, maxIterations: 1000, patience: 3 };
 const fitTolerance: Tolerance = { gradient: 1e-10, objective: 1e-15, maxIterations: 2000, patience: 1 };
@@ -85,7 +85,11 @@ export function fitLaw(law: Law, data: FitData, options: FitOptions = {}): FitRe
   }
   let best;
   try {
-    best = multiStart(makeSolver(problem, screenTolerance), makeSolver(problem, tolerance, undefined, true), starts, options.bestTolerance ?? 1e-5);
+    best = multiStart(makeSolver(problem, screenTolerance), makeSolver(problem, tolerance, undefined, true), starts, {
+      relativeTolerance: options.bestTolerance ?? 1e-5,
+      joinRadius: options.joinStarts === false ? 0 : defaultJoinRadius,
+      allActive: activityCheck(law, x, space),
+    });
   } catch {
     return failure(common, n, [
       ...prepared.problems,
@@ -163,6 +167,7 @@ export function fitLaw(law: Law, data: FitData, options: FitOptions = {}): FitRe
     converged: best.best.converged,
     starts: best.starts,
     startsAtBest: best.startsAtBest,
+    startOutcomes: best.outcomes,
     iterations: best.best.iterations,
     n_points: n,
     rmse: criteria.rmse,
@@ -176,6 +181,25 @@ export function fitLaw(law: Law, data: FitData, options: FitOptions = {}): FitRe
     bootstrap,
     problems: prepared.problems,
     warnings,
+  };
+}
+
+/**
+ * Whether every parameter moves some prediction by at least 0.1% per unit of θ (in log space,
+ * where the multi-start's joins happen): below that a term has all but vanished from every
+ * point and its parameters sit on a plateau of the objective.
+ */
+function activityCheck(law: Law, x: readonly Float64Array[], space: ResidualSpace): (theta: Float64Array) => boolean {
+  const model = compileLaw(law, x, space);
+  const p = law.parameters.length;
+  const pred = new Float64Array(model.n);
+  const jac = new Float64Array(model.n * p);
+  const largest = new Float64Array(p);
+  return (theta) => {
+    if (!model.evaluate(theta, pred, jac)) return false;
+    largest.fill(0);
+    for (let i = 0; i < model.n; i++) for (let j = 0; j < p; j++) largest[j] = Math.max(largest[j], Math.abs(jac[i * p + j]));
+    return largest.every((v) => v >= 1e-3);
   };
 }
 

@@ -1,4 +1,5 @@
 import { defaultLineSearch, moreThuente, type LineFunction } from './lineSearch';
+import { choleskyFactor, choleskySubstitute } from './linalg';
 import { clampInto, projectedGradientNorm, type MinimizeResult, type Objective, type StopReason } from './optimizer';
 
 /**
@@ -24,6 +25,19 @@ export interface LbfgsbOptions {
   stallTolerance: number;
   /** Consecutive quasi-Newton iterations that must each meet the objective test: slow valleys make single small steps. */
   patience: number;
+  /**
+   * Called after every iteration with the new point, objective and gradient; returning true
+   * stops the run there (reason `monitor`). The multi-start uses it to stop a start whose fate
+   * is already known.
+   */
+  monitor?: (x: Float64Array, f: number, g: Float64Array, iteration: number) => boolean;
+  /**
+   * A symmetric positive definite n×n matrix B (row-major) standing in for the identity as the
+   * initial Hessian approximation: L-BFGS-B then runs as it would in coordinates φ with
+   * θ = T·φ, B = (T·Tᵀ)⁻¹, while the bounds stay boxes in θ. Laws whose parameters trade off
+   * strongly (a log-scale against its exponent) take far fewer steps with a B that knows it.
+   */
+  preconditioner?: Float64Array | null;
 }
 
 export const defaultLbfgsb: LbfgsbOptions = {
@@ -63,6 +77,45 @@ export function minimizeBounded(
   const xt = new Float64Array(n);
   const gt = new Float64Array(n);
   const free = new Uint8Array(n);
+  const B = opts.preconditioner ?? null;
+  const q = new Float64Array(n);
+  const z = new Float64Array(n);
+  // The Cholesky factor of B restricted to the free variables (held ones get an identity row):
+  // held variables have d_j = 0, and the model's best step on the others solves B_FF·d_F = −g_F
+  // (not −(B⁻¹)_FF·g_F). The free set rarely changes, so the last factor is kept.
+  const L = B === null ? null : new Float64Array(n * n);
+  let factorMask = -1;
+  let factorOk = false;
+  const refactor = (): void => {
+    if (L === null || B === null) return;
+    // (Beyond 30 variables the mask cannot name the free set: refactor every time.)
+    let mask = 0;
+    for (let j = 0; j < n && j < 30; j++) if (free[j]) mask |= 1 << j;
+    if (mask === factorMask && n <= 30) return;
+    factorMask = mask;
+    L.set(B);
+    for (let j = 0; j < n; j++) {
+      if (!free[j]) {
+        for (let k = 0; k < n; k++) L[j * n + k] = L[k * n + j] = 0;
+        L[j * n + j] = 1;
+      }
+    }
+    factorOk = choleskyFactor(L, n);
+  };
+
+  // d ← scale·B_FF⁻¹·d on the free variables (held ones are zero in d already).
+  const applyH0 = (scale: number): void => {
+    if (L !== null && factorOk) choleskySubstitute(L, d, n);
+    for (let j = 0; j < n; j++) d[j] = free[j] ? scale * d[j] : 0;
+  };
+  // yᵀ·B_FF⁻¹·y over the free variables, for the scaling γ.
+  const yHy = (slot: number): number => {
+    for (let j = 0; j < n; j++) z[j] = q[j] = free[j] ? Y[slot * n + j] : 0;
+    if (L !== null && factorOk) choleskySubstitute(L, z, n);
+    let yy = 0;
+    for (let j = 0; j < n; j++) yy += q[j] * z[j];
+    return yy;
+  };
 
   const line = new ProjectedPath(objective, x, d, xt, gt, lower, upper);
 
@@ -73,6 +126,8 @@ export function minimizeBounded(
       free[j] = (x[j] <= lower[j] && g[j] > 0) || (x[j] >= upper[j] && g[j] < 0) ? 0 : 1;
       d[j] = free[j] ? -g[j] : 0;
     }
+    if (B !== null) refactor();
+    if (!(useMemory && stored > 0) && B !== null) applyH0(1);
     if (useMemory && stored > 0) {
       for (let k = 0, slot = newest; k < stored; k++, slot = (slot - 1 + m) % m) {
         let a = 0;
@@ -82,13 +137,15 @@ export function minimizeBounded(
         for (let j = 0; j < n; j++) d[j] -= a * Y[slot * n + j];
       }
       let sy = 0;
-      let yy = 0;
-      for (let j = 0; j < n; j++) {
-        sy += S[newest * n + j] * Y[newest * n + j];
-        yy += Y[newest * n + j] * Y[newest * n + j];
+      for (let j = 0; j < n; j++) sy += S[newest * n + j] * Y[newest * n + j];
+      if (B === null) {
+        let yy = 0;
+        for (let j = 0; j < n; j++) yy += Y[newest * n + j] * Y[newest * n + j];
+        const gamma = sy / yy;
+        for (let j = 0; j < n; j++) d[j] *= gamma;
+      } else {
+        applyH0(sy / yHy(newest));
       }
-      const gamma = sy / yy;
-      for (let j = 0; j < n; j++) d[j] *= gamma;
       for (let k = 0, slot = (newest - stored + 1 + m) % m; k < stored; k++, slot = (slot + 1) % m) {
         let beta = 0;
         for (let j = 0; j < n; j++) beta += Y[slot * n + j] * d[j];
@@ -133,7 +190,8 @@ export function minimizeBounded(
     }
     if (stpmax === Infinity) stpmax = 1e20;
     // Without curvature information the direction is −g, whose length says nothing about scale.
-    const stp0 = stored === 0 ? Math.min(1 / Math.sqrt(dnorm), stpmax) : Math.min(1, stpmax);
+    // (With a preconditioner, the length that matters is d's in φ: √(gᵀ·B⁻¹·g) = √(−g·d).)
+    const stp0 = stored === 0 ? Math.min(1 / Math.sqrt(B === null ? dnorm : -gd), stpmax) : Math.min(1, stpmax);
     const ls = moreThuente(line, f, gd, stp0, stpmax, defaultLineSearch);
     evaluations += ls.evaluations;
     if (ls.status === 'fail') {
@@ -174,6 +232,10 @@ export function minimizeBounded(
       g[j] = gt[j];
     }
     pg = projectedGradientNorm(x, g, lower, upper);
+    if (opts.monitor?.(x, f, g, iterations)) {
+      reason = 'monitor';
+      break;
+    }
     // A steepest-descent step (first, or after a reset) is too short a test of convergence.
     const small = quasiNewton && fPrev - f <= opts.objectiveTolerance * Math.max(Math.abs(fPrev), Math.abs(f), 1e-300);
     smallSteps = small ? smallSteps + 1 : 0;

@@ -8,6 +8,16 @@
  * and b with x. Returns false when A is not positive definite (numerically).
  */
 export function choleskySolve(a: Float64Array, b: Float64Array, n: number): boolean {
+  if (!choleskyFactor(a, n)) return false;
+  choleskySubstitute(a, b, n);
+  return true;
+}
+
+/**
+ * Overwrites the lower triangle of symmetric positive definite A with L, A = L·Lᵀ (the upper
+ * triangle is left as it was). Returns false when A is not positive definite (numerically).
+ */
+export function choleskyFactor(a: Float64Array, n: number): boolean {
   for (let j = 0; j < n; j++) {
     let d = a[j * n + j];
     for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
@@ -20,17 +30,21 @@ export function choleskySolve(a: Float64Array, b: Float64Array, n: number): bool
       a[i * n + j] = s / ljj;
     }
   }
+  return true;
+}
+
+/** b ← (L·Lᵀ)⁻¹·b, with L from choleskyFactor. */
+export function choleskySubstitute(l: Float64Array, b: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) {
     let s = b[i];
-    for (let k = 0; k < i; k++) s -= a[i * n + k] * b[k];
-    b[i] = s / a[i * n + i];
+    for (let k = 0; k < i; k++) s -= l[i * n + k] * b[k];
+    b[i] = s / l[i * n + i];
   }
   for (let i = n - 1; i >= 0; i--) {
     let s = b[i];
-    for (let k = i + 1; k < n; k++) s -= a[k * n + i] * b[k];
-    b[i] = s / a[i * n + i];
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * b[k];
+    b[i] = s / l[i * n + i];
   }
-  return true;
 }
 
 export interface Eigen {

@@ -1,3 +1,4 @@
+import { geometryOf } from '../laws/kernel';
 import type { CompiledModel, HuberKernel } from '../laws/law';
 import type { Objective, Residuals } from './optimizer';
 
@@ -22,10 +23,14 @@ export function huberObjective(model: CompiledModel, dim: number, y: Float64Arra
  * functions, and V8 keeps it optimised across the thousands of fits of a bootstrap.
  */
 class FusedHuber implements Objective {
+  readonly geometry: Float64Array | null;
+
   constructor(
     readonly dim: number,
     private readonly kernel: HuberKernel,
-  ) {}
+  ) {
+    this.geometry = geometryOf(kernel);
+  }
 
   evaluate(theta: Float64Array, grad: Float64Array): number {
     return this.kernel.evaluate(theta, grad);

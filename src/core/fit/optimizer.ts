@@ -4,6 +4,8 @@ export interface Objective {
   readonly dim: number;
   /** f(x), writing ∇f into `grad`; non-finite where the model is undefined. */
   evaluate(x: Float64Array, grad: Float64Array): number;
+  /** How the parameters trade off, when the law's kernel knows (see ParameterGeometry). */
+  readonly geometry?: Float64Array | null;
 }
 
 export interface Residuals {
@@ -14,7 +16,8 @@ export interface Residuals {
   evaluate(x: Float64Array, r: Float64Array, jac: Float64Array | null): boolean;
 }
 
-export type StopReason = 'gradient' | 'objective' | 'step' | 'line-search' | 'max-iterations' | 'undefined-start';
+/** `monitor`: stopped by the caller's monitor (the multi-start, when a start's fate is already known). */
+export type StopReason = 'gradient' | 'objective' | 'step' | 'line-search' | 'max-iterations' | 'undefined-start' | 'monitor';
 
 export interface MinimizeResult {
   x: Float64Array;

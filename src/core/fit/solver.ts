@@ -34,7 +34,14 @@ export interface Subset {
   weights: Float64Array;
 }
 
-export type Solver = (start: Float64Array) => MinimizeResult;
+/** Called after each iteration; true stops the run there (reason `monitor`). L-BFGS-B only. */
+export type Monitor = (x: Float64Array, f: number, g: Float64Array, iteration: number) => boolean;
+
+export interface Solver {
+  (start: Float64Array, monitor?: Monitor): MinimizeResult;
+  /** The law kernel's parameter geometry (see ParameterGeometry), or null. */
+  readonly geometry: Float64Array | null;
+}
 
 /** With `refine`, the Huber fit ends with Newton steps (see newtonPolish): for the final best fit only. */
 export function makeSolver(problem: FitProblem, tolerance: Tolerance, subset?: Subset, refine = false): Solver {
@@ -52,14 +59,16 @@ export function makeSolver(problem: FitProblem, tolerance: Tolerance, subset?: S
       maxIterations: tolerance.maxIterations,
       patience: tolerance.patience,
     };
-    return (start) => {
-      const result = minimizeBounded(objective, start, lower, upper, opts);
+    const geometry = objective.geometry ?? null;
+    const solve = (start: Float64Array, monitor?: Monitor): MinimizeResult => {
+      const result = minimizeBounded(objective, start, lower, upper, { ...opts, preconditioner: geometry, monitor });
       return refine ? newtonPolish(objective, result, lower, upper) : result;
     };
+    return Object.assign(solve, { geometry });
   }
   const residuals = leastSquaresResiduals(model, dim, y, weights);
   const opts = { gradientTolerance: tolerance.gradient, objectiveTolerance: tolerance.objective, maxIterations: tolerance.maxIterations };
-  return (start) => levenbergMarquardt(residuals, start, lower, upper, opts);
+  return Object.assign((start: Float64Array) => levenbergMarquardt(residuals, start, lower, upper, opts), { geometry: null });
 }
 
 function gather(column: Float64Array, index: ArrayLike<number>): Float64Array {

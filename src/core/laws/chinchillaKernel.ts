@@ -1,4 +1,5 @@
 import { fastExp } from './fastExp';
+import { exponentBlock, type ParameterGeometry } from './kernel';
 
 /**
  * The Chinchilla log-sum-exp kernel log L = LSE(a − α·log N, b − β·log D, e) over precomputed
@@ -9,6 +10,8 @@ import { fastExp } from './fastExp';
 export class ChinchillaKernel {
   readonly n: number;
   private readonly range: [number, number, number, number];
+  /** (e, a, b, α, β): a trades off against α through log N, b against β through log D. */
+  readonly geometry: Float64Array;
 
   constructor(
     readonly ln: Float64Array,
@@ -16,6 +19,10 @@ export class ChinchillaKernel {
   ) {
     this.n = ln.length;
     this.range = [...extent(ln), ...extent(ld)];
+    this.geometry = new Float64Array(25);
+    this.geometry[0] = 1;
+    exponentBlock(this.geometry, 5, 1, 3, ln);
+    exponentBlock(this.geometry, 5, 2, 4, ld);
   }
 
   /** Where no term can overflow or vanish the sum needs no max shift, and exp(e) is computed once. */
@@ -74,10 +81,16 @@ export class ChinchillaKernel {
   }
 }
 
-/** Σ w_i·Huber_δ(log L̂_i − y_i) and its gradient in θ in one pass, with no Jacobian stored. */
-export class ChinchillaHuber {
+/** Σ w_i·Huber_δ(log L̂_i − y_i) and its gradient in θ, with no Jacobian stored. */
+export class ChinchillaHuber implements ParameterGeometry {
+  readonly geometry: Float64Array;
   private readonly out: Float64Array;
   private readonly jac: Float64Array;
+  private readonly w: Float64Array;
+  private readonly w1: Float64Array;
+  private readonly w2: Float64Array;
+  private readonly s: Float64Array;
+  private readonly logS: Float64Array;
 
   constructor(
     private readonly kernel: ChinchillaKernel,
@@ -85,20 +98,40 @@ export class ChinchillaHuber {
     private readonly weights: Float64Array | null,
     private readonly delta: number,
   ) {
-    this.out = new Float64Array(kernel.n);
-    this.jac = new Float64Array(kernel.n * 5);
+    const n = kernel.n;
+    this.geometry = kernel.geometry;
+    this.out = new Float64Array(n);
+    this.jac = new Float64Array(n * 5);
+    this.w = weights ?? new Float64Array(n).fill(1);
+    this.w1 = new Float64Array(n);
+    this.w2 = new Float64Array(n);
+    this.s = new Float64Array(n);
+    this.logS = new Float64Array(n);
   }
 
+  /*
+   * Three passes over scratch arrays rather than one fused loop: Math.log is a call V8 does not
+   * inline, and inside the fused loop it forced every accumulator out of registers on each
+   * point. Alone in its own loop it costs little, and the whole evaluation runs ~1.5× faster
+   * (same arithmetic, so the same value to the last bit).
+   */
   evaluate(theta: Float64Array, grad: Float64Array): number {
-    const { kernel, y, weights, delta } = this;
+    const { kernel, y, w, delta, w1, w2, s, logS } = this;
     if (!kernel.unshifted(theta)) return this.throughJacobian(theta, grad);
     const { ln, ld, n } = kernel;
-    const e = theta[0];
     const a = theta[1];
     const b = theta[2];
     const alpha = theta[3];
     const beta = theta[4];
-    const ee = Math.exp(e);
+    const ee = Math.exp(theta[0]);
+    for (let i = 0; i < n; i++) {
+      const u1 = fastExp(a - alpha * ln[i]);
+      const u2 = fastExp(b - beta * ld[i]);
+      w1[i] = u1;
+      w2[i] = u2;
+      s[i] = u1 + u2 + ee;
+    }
+    for (let i = 0; i < n; i++) logS[i] = Math.log(s[i]);
     let f = 0;
     let ge = 0;
     let ga = 0;
@@ -106,18 +139,15 @@ export class ChinchillaHuber {
     let galpha = 0;
     let gbeta = 0;
     for (let i = 0; i < n; i++) {
-      const w1 = fastExp(a - alpha * ln[i]);
-      const w2 = fastExp(b - beta * ld[i]);
-      const s = w1 + w2 + ee;
-      const r = Math.log(s) - y[i];
-      const w = weights === null ? 1 : weights[i];
+      const r = logS[i] - y[i];
+      const wi = w[i];
       // Huber_δ(r) = c·(r − c/2) with c = r clamped to [−δ, δ], and ψ = c: no branch on r's
       // sign, which is a coin toss from point to point.
       const c = Math.max(-delta, Math.min(delta, r));
-      f += w * c * (r - 0.5 * c);
-      const k = (w * c) / s;
-      const k1 = k * w1;
-      const k2 = k * w2;
+      f += wi * c * (r - 0.5 * c);
+      const k = (wi * c) / s[i];
+      const k1 = k * w1[i];
+      const k2 = k * w2[i];
       ge += k;
       ga += k1;
       gb += k2;

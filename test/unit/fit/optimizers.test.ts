@@ -63,6 +63,81 @@ test('L-BFGS-B steps back from where the objective is undefined', () => {
   assert.ok(Math.abs(r.x[0] - 1) < 1e-6, `${r.x[0]}`);
 });
 
+test('an identity preconditioner leaves L-BFGS-B exactly as it was', () => {
+  const [lo, hi] = box(6, -10, 10);
+  const start = new Float64Array(6).fill(-1.2);
+  const plain = minimizeBounded(rosenbrock(6), start, lo, hi);
+  const identity = new Float64Array(36);
+  for (let j = 0; j < 6; j++) identity[j * 6 + j] = 1;
+  const same = minimizeBounded(rosenbrock(6), start, lo, hi, { preconditioner: identity });
+  assert.deepEqual(Array.from(same.x), Array.from(plain.x));
+  assert.equal(same.f, plain.f);
+  assert.equal(same.evaluations, plain.evaluations);
+});
+
+test('a preconditioner that knows how two parameters trade off takes far fewer iterations', () => {
+  // A robust (smoothed absolute) fit of y ≈ a − α·log N with log N in [18, 23]: a and α trade
+  // off through log N's mean, and B = mean of (1, −log N)ᵀ(1, −log N) says so.
+  const logN = Array.from({ length: 30 }, (_, i) => 18 + (5 * i) / 29);
+  const y = logN.map((l) => 3 - 0.3 * l + 0.05 * Math.sin(7 * l));
+  const objective: Objective = {
+    dim: 2,
+    evaluate(x, g) {
+      let f = 0;
+      g[0] = 0;
+      g[1] = 0;
+      for (let i = 0; i < logN.length; i++) {
+        const r = x[0] - x[1] * logN[i] - y[i];
+        const q = Math.sqrt(1e-4 + r * r);
+        f += q;
+        g[0] += r / q;
+        g[1] -= (r / q) * logN[i];
+      }
+      return f;
+    },
+  };
+  const mean = logN.reduce((s, v) => s + v, 0) / logN.length;
+  const square = logN.reduce((s, v) => s + v * v, 0) / logN.length;
+  const [lo, hi] = box(2, -1e6, 1e6);
+  const opts = { gradientTolerance: 1e-8, objectiveTolerance: 0 };
+  const plain = minimizeBounded(objective, [0, 0], lo, hi, opts);
+  const shaped = minimizeBounded(objective, [0, 0], lo, hi, { ...opts, preconditioner: Float64Array.from([1, -mean, -mean, square]) });
+  assert.equal(plain.converged && shaped.converged, true);
+  assert.ok(Math.abs(shaped.f - plain.f) < 1e-12 * plain.f);
+  assert.ok(2 * shaped.iterations <= plain.iterations, `${shaped.iterations} vs ${plain.iterations} iterations`);
+});
+
+test('with a preconditioner, L-BFGS-B still holds variables at their bounds', () => {
+  // The bounded problem of the test above, with a B that couples the two variables.
+  const f: Objective = {
+    dim: 2,
+    evaluate(x, g) {
+      g[0] = 2 * (x[0] - 2) + x[1];
+      g[1] = 2 * (x[1] + 1) + x[0];
+      return (x[0] - 2) ** 2 + (x[1] + 1) ** 2 + x[0] * x[1];
+    },
+  };
+  const [lo, hi] = box(2, 0, 1);
+  const r = minimizeBounded(f, [0.5, 0.5], lo, hi, { preconditioner: Float64Array.from([1, -0.9, -0.9, 1]) });
+  assert.deepEqual(Array.from(r.x), [1, 0]);
+  assert.equal(r.converged, true);
+});
+
+test('a monitor that answers true stops L-BFGS-B after that iteration', () => {
+  const [lo, hi] = box(4, -10, 10);
+  const seen: number[] = [];
+  const r = minimizeBounded(rosenbrock(4), new Float64Array(4).fill(-1.2), lo, hi, {
+    monitor: (x, f, g, iteration) => {
+      seen.push(iteration);
+      return iteration === 3;
+    },
+  });
+  assert.deepEqual(seen, [1, 2, 3]);
+  assert.equal(r.reason, 'monitor');
+  assert.equal(r.iterations, 3);
+  assert.equal(r.converged, false);
+});
+
 test('L-BFGS-B reports an undefined start instead of iterating', () => {
   const f: Objective = { dim: 1, evaluate: () => NaN };
   const r = minimizeBounded(f, [0], new Float64Array([-1]), new Float64Array([1]));
