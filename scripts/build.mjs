@@ -22,6 +22,8 @@ const targets = [
   { ...node, entryPoints: ['src/server/worker.ts'], outfile: 'dist/worker.js' },
   // Whole-file trace summaries count tokens on every core.
   { ...node, entryPoints: ['src/core/traces/worker.ts'], outfile: 'dist/traceWorker.js' },
+  // Multi-start fits screen their starts on every core.
+  { ...node, entryPoints: ['src/core/fit/worker.ts'], outfile: 'dist/fitWorker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', target: 'chrome114', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
 ];

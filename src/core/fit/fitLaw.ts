@@ -6,7 +6,8 @@ import { prepareData } from './data';
 import { fitWarnings, identifiability } from './diagnostics';
 import { fixedProblems, fixParameters } from './fixed';
 import { compileLaw, coordinates, lawDeclarationProblems, toNatural, toTheta } from './model';
-import { defaultJoinRadius, distinctStarts, multiStart } from './multistart';
+import { activityCheck, defaultJoinRadius, distinctStarts, multiStart, screenLanes, screenTolerance } from './multistart';
+import { parallelStarts } from './parallelStarts';
 import { percentileInterval } from './quantile';
 import { makeSolver, type FitProblem, type Tolerance } from './solver';
 import type {
@@ -30,12 +31,9 @@ export const defaultDelta = 1e-3;
 export const defaultResamples = 1000;
 
 /**
- * Every start runs far enough to tell which basin it ends in (a looser objective test stops
- * starts early in slow valleys, miscounting the starts that reach the best), unless its path
- * joins one already run (see multiStart); the best few are then polished to the limits of
+ * Starts are screened (see screenTolerance); the best few are then polished to the limits of
  * double precision. Bootstrap refits only need to resolve the interval.
  */
-const screenTolerance: Tolerance = { gradient: 1e-5, objective: 1e-8, maxIterations: 1000, patience: 3 };
 const fitTolerance: Tolerance = { gradient: 1e-10, objective: 1e-15, maxIterations: 2000, patience: 1 };
 export const bootstrapTolerance: Tolerance = { gradient: 1e-8, objective: 1e-10, maxIterations: 500, patience: 1 };
 
@@ -85,11 +83,16 @@ export function fitLaw(law: Law, data: FitData, options: FitOptions = {}): FitRe
   }
   let best;
   try {
-    best = multiStart(makeSolver(problem, screenTolerance), makeSolver(problem, tolerance, undefined, true), starts, {
-      relativeTolerance: options.bestTolerance ?? 1e-5,
-      joinRadius: options.joinStarts === false ? 0 : defaultJoinRadius,
-      allActive: activityCheck(law, x, space),
-    });
+    const startOptions = { relativeTolerance: options.bestTolerance ?? 1e-5, joinRadius: options.joinStarts === false ? 0 : defaultJoinRadius };
+    const runner = parallelStarts({ lawId: law.id, law, bounds: options.bounds, method, space, delta, x, y, starts, ...startOptions }, options.threads);
+    best = multiStart(
+      makeSolver(problem, screenTolerance),
+      makeSolver(problem, tolerance, undefined, true),
+      starts,
+      { ...startOptions, allActive: activityCheck(law, x, space) },
+      screenLanes,
+      runner ?? undefined,
+    );
   } catch {
     return failure(common, n, [
       ...prepared.problems,
@@ -189,20 +192,6 @@ export function fitLaw(law: Law, data: FitData, options: FitOptions = {}): FitRe
  * where the multi-start's joins happen): below that a term has all but vanished from every
  * point and its parameters sit on a plateau of the objective.
  */
-function activityCheck(law: Law, x: readonly Float64Array[], space: ResidualSpace): (theta: Float64Array) => boolean {
-  const model = compileLaw(law, x, space);
-  const p = law.parameters.length;
-  const pred = new Float64Array(model.n);
-  const jac = new Float64Array(model.n * p);
-  const largest = new Float64Array(p);
-  return (theta) => {
-    if (!model.evaluate(theta, pred, jac)) return false;
-    largest.fill(0);
-    for (let i = 0; i < model.n; i++) for (let j = 0; j < p; j++) largest[j] = Math.max(largest[j], Math.abs(jac[i * p + j]));
-    return largest.every((v) => v >= 1e-3);
-  };
-}
-
 /** Fits the law over its free parameters only, then reports every parameter in the full law's terms. */
 function fitWithFixed(law: Law, data: FitData, options: FitOptions, fixed: Readonly<Record<string, number>>): FitResult {
   const method = options.method ?? 'huber';

@@ -1,6 +1,8 @@
 import { choleskyFactor } from './linalg';
-import type { MinimizeResult } from './optimizer';
-import type { Solver } from './solver';
+import type { MinimizeResult, StopReason } from './optimizer';
+import type { Solver, Tolerance } from './solver';
+import { compileLaw } from './model';
+import type { Law, ResidualSpace } from '../laws/law';
 import type { StartOutcomes } from './types';
 
 export interface MultiStartResult {
@@ -44,6 +46,21 @@ export interface MultiStartOptions {
  */
 export const defaultJoinRadius = 1e-2;
 
+/**
+ * Every start runs far enough to tell which basin it ends in (a looser objective test stops
+ * starts early in slow valleys, miscounting the starts that reach the best), unless its path
+ * joins one already run.
+ */
+export const screenTolerance: Tolerance = { gradient: 1e-5, objective: 1e-8, maxIterations: 1000, patience: 3 };
+
+/**
+ * Lanes the starts are screened in (see laneStarts): fixed, not the number of cores, so that a
+ * fit gives the same result on every machine. Four keep two threads busy to the end; each
+ * lane more costs a few joins (the 675-start Chinchilla grid: 38k evaluations in one lane,
+ * 42k in four, 48k with no joins).
+ */
+export const screenLanes = 4;
+
 /** After a join candidate failed `allActive`, iterations before the next is checked (each check costs about one evaluation). */
 const recheckAfter = 5;
 
@@ -57,38 +74,61 @@ const polishedCandidates = 3;
  */
 const polishedStops = 4;
 
+/** One start's screening run: where it stopped, and whose end it shares if it joined a path. */
+export interface ScreenedStart {
+  x: Float64Array;
+  f: number;
+  iterations: number;
+  evaluations: number;
+  converged: boolean;
+  projectedGradient: number;
+  reason: StopReason;
+  /** The start (own run) whose path this one joined, or −1 for a run to its own end. */
+  joined: number;
+}
+
+/** Runs the starts of lanes the caller cannot run itself (other threads); null entries are run here. */
+export type LaneRunner = (lanes: readonly (readonly number[])[], runLocally: (lane: number) => ScreenedStart[]) => ScreenedStart[][];
+
 /**
- * Runs every start with `screen` (converged far enough to tell basins apart), then `polish`
- * from the few lowest distinct end points and keeps the best.
- *
- * Much of a multi-start's time goes into starts that crawl down the same valleys. With a
- * parameter geometry, each start is stopped where its path comes within `joinRadius` of the
- * path of an earlier start, at a point where every parameter is active, and ends, for the
- * count, where that start ended. Starts whose own run ended within the relative tolerance of
- * the best, or who joined such a run, count as having reached the best.
+ * The starts of lane l of `lanes`: every lanes-th start from l. Each lane keeps its own record
+ * of paths, so what a lane computes does not depend on which thread runs it or when: the
+ * result is the same on one core as on many.
  */
-export function multiStart(screen: Solver, polish: Solver, starts: readonly Float64Array[], options: MultiStartOptions): MultiStartResult {
+export function laneStarts(count: number, lanes: number): number[][] {
+  const out: number[][] = Array.from({ length: Math.max(1, lanes) }, () => []);
+  for (let s = 0; s < count; s++) out[s % out.length].push(s);
+  return out;
+}
+
+/**
+ * Screens the given starts in order. With a parameter geometry, each start is stopped where
+ * its path comes within `joinRadius` of the path of an earlier start of the same lane, at a
+ * point where every parameter is active, and is counted as ending where that start ended.
+ */
+export function screenLane(
+  screen: Solver,
+  starts: readonly Float64Array[],
+  indices: readonly number[],
+  options: MultiStartOptions,
+  onStart?: () => void,
+): ScreenedStart[] {
   const p = starts.length ? starts[0].length : 0;
   const metric = screen.geometry && options.joinRadius > 0 ? metricFactor(screen.geometry, p) : null;
   const paths = metric ? new PathIndex(p, options.joinRadius) : null;
-
-  // Per start: its own result, or the index of the (own-run) start whose end it shares.
-  const own: (MinimizeResult | null)[] = [];
-  // Where joined starts stopped: not ends, but often deep in the best's valley, so also places
-  // to polish from (the polish picks the lowest of a few descents to the floor of rounding).
-  const stops: MinimizeResult[] = [];
-  const joined = new Int32Array(starts.length).fill(-1);
   const point = new Float64Array(p);
-  let trail: number[] = [];
-  for (let s = 0; s < starts.length; s++) {
+  const out: ScreenedStart[] = [];
+  for (const s of indices) {
     if (!paths || !metric) {
-      own.push(screen(starts[s]));
+      const r = screen(starts[s]);
+      out.push({ ...r, joined: -1 });
+      onStart?.();
       continue;
     }
-    trail = [];
+    const trail: number[] = [];
     let joinedTo = -1;
     let quiet = 0;
-    const result = screen(starts[s], (x) => {
+    const r = screen(starts[s], (x) => {
       toMetric(metric, x, point, p);
       for (let j = 0; j < p; j++) trail.push(point[j]);
       if (quiet > 0) {
@@ -104,24 +144,48 @@ export function multiStart(screen: Solver, polish: Solver, starts: readonly Floa
       joinedTo = candidate;
       return true;
     });
-    const root = joinedTo >= 0 ? joinedTo : s;
-    if (joinedTo >= 0) {
-      joined[s] = joinedTo;
-      own.push(null);
-      stops.push(result);
-    } else {
-      own.push(result);
-    }
+    out.push({ ...r, joined: joinedTo });
+    onStart?.();
     // A path goes in once its run has stopped, each point labelled with the run whose end it
     // leads to; a run never joins its own path.
-    if (Number.isFinite(result.f)) paths.add(trail, root);
+    if (Number.isFinite(r.f)) paths.add(trail, joinedTo >= 0 ? joinedTo : s);
   }
+  return out;
+}
 
-  const ranked = own.filter((r): r is MinimizeResult => r !== null && Number.isFinite(r.f)).sort((a, b) => a.f - b.f);
-  if (ranked.length === 0) throw new Error('multiStart: no start gave a finite objective');
-  const lowest = ranked[0].f;
-  const candidates: MinimizeResult[] = [];
-  const pick = (pool: MinimizeResult[], count: number): void => {
+/**
+ * Screens every start with `screen` (converged far enough to tell basins apart), in `lanes`
+ * lanes (see laneStarts; `runner` may run some on other threads), then `polish`es from the
+ * few lowest distinct end points and keeps the best.
+ *
+ * Much of a multi-start's time goes into starts that crawl down the same valleys: with a
+ * parameter geometry, starts stop where they join an earlier start's path (see screenLane).
+ * Starts whose own run ended within the relative tolerance of the best, or who joined such a
+ * run, count as having reached the best.
+ */
+export function multiStart(
+  screen: Solver,
+  polish: Solver,
+  starts: readonly Float64Array[],
+  options: MultiStartOptions,
+  lanes = 1,
+  runner?: LaneRunner,
+): MultiStartResult {
+  const byLane = laneStarts(starts.length, lanes);
+  const local = (lane: number): ScreenedStart[] => screenLane(screen, starts, byLane[lane], options);
+  const results = runner ? runner(byLane, local) : byLane.map((_, l) => local(l));
+  const screened: ScreenedStart[] = new Array(starts.length);
+  byLane.forEach((indices, l) => indices.forEach((s, k) => (screened[s] = results[l][k])));
+
+  const joined = Int32Array.from(screened, (r) => r.joined);
+  const own = screened.filter((r) => r.joined < 0 && Number.isFinite(r.f)).sort((a, b) => a.f - b.f);
+  if (own.length === 0) throw new Error('multiStart: no start gave a finite objective');
+  // Where joined starts stopped: not ends, but often deep in the best's valley, so also places
+  // to polish from (the polish picks the lowest of a few descents to the floor of rounding).
+  const stops = screened.filter((r) => r.joined >= 0 && Number.isFinite(r.f)).sort((a, b) => a.f - b.f);
+  const lowest = own[0].f;
+  const candidates: ScreenedStart[] = [];
+  const pick = (pool: ScreenedStart[], count: number): void => {
     let taken = 0;
     for (const r of pool) {
       if (taken === count || r.f > lowest + 0.01 * Math.abs(lowest)) break;
@@ -131,22 +195,24 @@ export function multiStart(screen: Solver, polish: Solver, starts: readonly Floa
       }
     }
   };
-  pick(ranked, polishedCandidates);
-  pick(stops.filter((r) => Number.isFinite(r.f)).sort((a, b) => a.f - b.f), polishedStops);
+  pick(own, polishedCandidates);
+  pick(stops, polishedStops);
   let best: MinimizeResult | null = null;
   for (const c of candidates) {
     const q = polish(c.x);
-    const r = q.f <= c.f ? { ...q, iterations: c.iterations + q.iterations, evaluations: c.evaluations + q.evaluations } : c;
+    const r: MinimizeResult =
+      q.f <= c.f
+        ? { ...q, iterations: c.iterations + q.iterations, evaluations: c.evaluations + q.evaluations }
+        : { x: c.x, f: c.f, projectedGradient: c.projectedGradient, iterations: c.iterations, evaluations: c.evaluations, converged: c.converged, reason: c.reason };
     if (best === null || r.f < best.f) best = r;
   }
-  const found = best ?? ranked[0];
+  const found = best as MinimizeResult;
   const bar = found.f + options.relativeTolerance * Math.abs(found.f) + 1e-15;
 
   const outcomes: StartOutcomes = { reachedBest: 0, joinedBest: 0, endedElsewhere: 0, joinedElsewhere: 0, unfinished: 0 };
-  for (let s = 0; s < starts.length; s++) {
-    const r = own[s];
-    if (r === null) {
-      if ((own[joined[s]] as MinimizeResult).f <= bar) outcomes.joinedBest++;
+  for (const r of screened) {
+    if (r.joined >= 0) {
+      if (screened[r.joined].f <= bar) outcomes.joinedBest++;
       else outcomes.joinedElsewhere++;
     } else if (r.f <= bar) outcomes.reachedBest++;
     else if (r.converged) outcomes.endedElsewhere++;
@@ -287,4 +353,19 @@ export function distinctStarts(thetas: readonly Float64Array[], lower: Float64Ar
     out.push(c);
   }
   return out;
+}
+
+/** Whether every parameter still moves some prediction at θ (see MultiStartOptions.allActive). */
+export function activityCheck(law: Law, x: readonly Float64Array[], space: ResidualSpace): (theta: Float64Array) => boolean {
+  const model = compileLaw(law, x, space);
+  const p = law.parameters.length;
+  const pred = new Float64Array(model.n);
+  const jac = new Float64Array(model.n * p);
+  const largest = new Float64Array(p);
+  return (theta) => {
+    if (!model.evaluate(theta, pred, jac)) return false;
+    largest.fill(0);
+    for (let i = 0; i < model.n; i++) for (let j = 0; j < p; j++) largest[j] = Math.max(largest[j], Math.abs(jac[i * p + j]));
+    return largest.every((v) => v >= 1e-3);
+  };
 }

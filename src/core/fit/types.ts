@@ -52,6 +52,11 @@ export interface FitOptions {
    * every start to its end, slower, for a count with no joined starts.
    */
   joinStarts?: boolean;
+  /**
+   * Threads the starts are screened on: default one per core, 1 for the calling thread only.
+   * The result is the same either way (see screenLanes); only the time differs.
+   */
+  threads?: number;
   tolerance?: { gradient?: number; objective?: number; maxIterations?: number };
 }
 

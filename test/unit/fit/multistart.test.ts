@@ -5,6 +5,7 @@ import { choleskyFactor } from '../../../src/core/fit/linalg';
 import { compileLaw, coordinates, genericModel, toTheta } from '../../../src/core/fit/model';
 import { huberObjective } from '../../../src/core/fit/objective';
 import { defaultJoinRadius, multiStart } from '../../../src/core/fit/multistart';
+import { lanesScreenedByWorkers } from '../../../src/core/fit/parallelStarts';
 import { makeSolver, type FitProblem } from '../../../src/core/fit/solver';
 import { chinchilla } from '../../../src/core/laws/chinchilla';
 import { kaplanND } from '../../../src/core/laws/kaplan';
@@ -105,4 +106,23 @@ test('laws without a parameter geometry run every start to its end', () => {
   const r = ok(fitLaw(kaplanND, data, { resamples: 0 }));
   assert.equal(r.startOutcomes.joinedBest + r.startOutcomes.joinedElsewhere, 0);
   assert.equal(r.startsAtBest, r.startOutcomes.reachedBest);
+});
+
+test('starts screened on two threads give the same fit as on one, to the last bit', async () => {
+  const data = synthesize(chinchilla, cases.chinchilla, 31);
+  const one = ok(fitLaw(chinchilla, data, { resamples: 0, threads: 1 }));
+  const before = lanesScreenedByWorkers();
+  // The worker thread starts on the first fit and joins in once it runs: fit until it has.
+  const deadline = Date.now() + 20000;
+  let fits = 0;
+  while (lanesScreenedByWorkers() === before || fits < 3) {
+    assert.ok(Date.now() < deadline, 'no lane was screened by a worker thread');
+    const two = ok(fitLaw(chinchilla, data, { resamples: 0, threads: 2 }));
+    fits++;
+    assert.deepEqual(two.params, one.params);
+    assert.equal(two.objective, one.objective);
+    assert.deepEqual(two.startOutcomes, one.startOutcomes);
+    assert.equal(two.iterations, one.iterations);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 });
