@@ -1,4 +1,5 @@
-import { fastExp } from './fastExp';
+import { expInRange, fastExp } from './fastExp';
+import { logInto, wordsOf } from './fastLog';
 import { exponentBlock, type ParameterGeometry } from './kernel';
 
 /**
@@ -91,6 +92,7 @@ export class ChinchillaHuber implements ParameterGeometry {
   private readonly w2: Float64Array;
   private readonly s: Float64Array;
   private readonly logS: Float64Array;
+  private readonly sWords: Int32Array;
 
   constructor(
     private readonly kernel: ChinchillaKernel,
@@ -107,13 +109,13 @@ export class ChinchillaHuber implements ParameterGeometry {
     this.w2 = new Float64Array(n);
     this.s = new Float64Array(n);
     this.logS = new Float64Array(n);
+    this.sWords = wordsOf(this.s);
   }
 
   /*
-   * Three passes over scratch arrays rather than one fused loop: Math.log is a call V8 does not
-   * inline, and inside the fused loop it forced every accumulator out of registers on each
-   * point. Alone in its own loop it costs little, and the whole evaluation runs ~1.5× faster
-   * (same arithmetic, so the same value to the last bit).
+   * Three passes over scratch arrays rather than one fused loop: a log call inside the fused
+   * loop forced every accumulator out of registers on each point, and over an array the log
+   * is a tight loop of its own (logInto: ~1.3× faster evaluations than Math.log's pass).
    */
   evaluate(theta: Float64Array, grad: Float64Array): number {
     const { kernel, y, w, delta, w1, w2, s, logS } = this;
@@ -125,13 +127,14 @@ export class ChinchillaHuber implements ParameterGeometry {
     const beta = theta[4];
     const ee = Math.exp(theta[0]);
     for (let i = 0; i < n; i++) {
-      const u1 = fastExp(a - alpha * ln[i]);
-      const u2 = fastExp(b - beta * ld[i]);
+      const u1 = expInRange(a - alpha * ln[i]);
+      const u2 = expInRange(b - beta * ld[i]);
       w1[i] = u1;
       w2[i] = u2;
       s[i] = u1 + u2 + ee;
     }
-    for (let i = 0; i < n; i++) logS[i] = Math.log(s[i]);
+    // s ≥ e^e > 0 and finite where unshifted() holds: what logInto requires.
+    logInto(s, this.sWords, logS, n);
     let f = 0;
     let ge = 0;
     let ga = 0;

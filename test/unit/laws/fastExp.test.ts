@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRandom } from '../../../src/core/fit/random';
-import { fastExp } from '../../../src/core/laws/fastExp';
+import { expInRange, fastExp } from '../../../src/core/laws/fastExp';
 
 const ulp = (x: number): number => Math.max(Math.abs(x) * 2 ** -52, Number.MIN_VALUE);
 
@@ -27,5 +27,13 @@ test('fastExp is exact where it matters most: 0, and near the rounding boundarie
 test('fastExp defers to Math.exp outside its range and for special values', () => {
   for (const x of [NaN, Infinity, -Infinity, 709.7, 710, -745, -800, 700, -700]) {
     assert.ok(Object.is(fastExp(x), Math.exp(x)), `x = ${x}`);
+  }
+});
+
+test('expInRange is fastExp inside the range it is given', () => {
+  const random = createRandom(13);
+  for (let i = 0; i < 10_000; i++) {
+    const x = -699.9 + 1399.8 * random.next();
+    assert.ok(Object.is(expInRange(x), fastExp(x)), `x = ${x}`);
   }
 });
