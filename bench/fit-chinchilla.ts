@@ -129,7 +129,8 @@ const bestTheta = toTheta(coords, chinchilla.parameters.map((q) => ours.ok ? our
 runBootstrap(problem, bestTheta, { resamples: 50, seed: 1, groups: null, units: runs }, bootstrapTolerance);
 const boots = [0, 1, 2].map(() => timeIt(() => runBootstrap(problem, bestTheta, { resamples: 1000, seed: 0, groups: null, units: runs }, bootstrapTolerance)));
 const boot = boots.reduce((a, b) => (b.ms < a.ms ? b : a));
-const full = timeIt(() => fitLaw(chinchilla, data, { resamples: 1000, starts: startsNatural }));
+// What a fit panel waits for: the fit and its bootstrap through fitLaw, on every core.
+const full = [0, 1, 2].map(() => timeIt(() => fitLaw(chinchilla, data, { resamples: 1000, starts: startsNatural }))).reduce((a, b) => (b.ms < a.ms ? b : a));
 
 const job = {
   N: data.N,
@@ -241,7 +242,7 @@ if (asJson) {
       `vs scipy ${r.scipy.padEnd(11)}: ${f(r.speedup)}× faster (${f(r.speedupOneCore)}× on one core); objective ours − scipy = ${(r.oursMinusScipyRelative).toExponential(2)} relative (${r.oursMinusScipyRelative <= 0 ? 'ours lower or equal' : 'ours higher'})`,
     );
   }
-  console.log(`bootstrap: 1000 resamples in ${f(boot.ms)} ms (${boot.value.failed} failed, ${boot.value.unconverged} unconverged); fit + bootstrap through fitLaw: ${f(full.ms)} ms`);
+  console.log(`bootstrap: 1000 resamples in ${f(boot.ms)} ms on one core (${boot.value.failed} failed, ${boot.value.unconverged} unconverged); fit + bootstrap through fitLaw on every core: ${f(full.ms)} ms`);
   console.log('');
   const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
   console.log(`target ≥ 10× faster: ${rows.map((r) => `${verdict(r.speedup >= 10)} vs ${r.scipy} (${f(r.speedup)}×)`).join(', ')}`);

@@ -7,7 +7,7 @@ import { fitWarnings, identifiability } from './diagnostics';
 import { fixedProblems, fixParameters } from './fixed';
 import { compileLaw, coordinates, lawDeclarationProblems, toNatural, toTheta } from './model';
 import { activityCheck, defaultJoinRadius, distinctStarts, multiStart, screenLanes, screenTolerance } from './multistart';
-import { parallelStarts } from './parallelStarts';
+import { parallelStarts, type ProblemSpec } from './parallel';
 import { percentileInterval } from './quantile';
 import { makeSolver, type FitProblem, type Tolerance } from './solver';
 import type {
@@ -62,6 +62,8 @@ export function fitLaw(law: Law, data: FitData, options: FitOptions = {}): FitRe
   const observed = columns[law.response.name];
   const y = space === 'log' ? Float64Array.from(observed, Math.log) : observed;
   const problem: FitProblem = { law, coords, method, space, delta, x, y };
+  // The same problem as worker threads rebuild it (see parallel.ts).
+  const spec: ProblemSpec = { law, bounds: options.bounds, method, space, delta, x, y };
   const tolerance: Tolerance = {
     gradient: options.tolerance?.gradient ?? fitTolerance.gradient,
     objective: options.tolerance?.objective ?? fitTolerance.objective,
@@ -84,7 +86,7 @@ export function fitLaw(law: Law, data: FitData, options: FitOptions = {}): FitRe
   let best;
   try {
     const startOptions = { relativeTolerance: options.bestTolerance ?? 1e-5, joinRadius: options.joinStarts === false ? 0 : defaultJoinRadius };
-    const runner = parallelStarts({ lawId: law.id, law, bounds: options.bounds, method, space, delta, x, y, starts, ...startOptions }, options.threads);
+    const runner = parallelStarts(spec, { starts, ...startOptions }, options.threads);
     best = multiStart(
       makeSolver(problem, screenTolerance),
       makeSolver(problem, tolerance, undefined, true),
@@ -114,7 +116,7 @@ export function fitLaw(law: Law, data: FitData, options: FitOptions = {}): FitRe
   let samples: Float64Array[] = [];
   let bootstrap: BootstrapSummary | null = null;
   if (resamples > 0) {
-    const run = runBootstrap(problem, theta, { resamples, seed, groups: prepared.groups, units: prepared.units }, bootstrapTolerance);
+    const run = runBootstrap(problem, theta, { resamples, seed, groups: prepared.groups, units: prepared.units }, bootstrapTolerance, spec, options.threads);
     samples = run.thetas.map((t) => toNatural(coords, t));
     bootstrap = {
       resamples,

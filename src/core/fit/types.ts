@@ -53,8 +53,9 @@ export interface FitOptions {
    */
   joinStarts?: boolean;
   /**
-   * Threads the starts are screened on: default one per core, 1 for the calling thread only.
-   * The result is the same either way (see screenLanes); only the time differs.
+   * Threads the starts are screened and the bootstrap refitted on: default one per core, 1 for
+   * the calling thread only. The result is the same either way (see parallel.ts); only the
+   * time differs.
    */
   threads?: number;
   tolerance?: { gradient?: number; objective?: number; maxIterations?: number };

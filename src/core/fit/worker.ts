@@ -1,11 +1,11 @@
 import { parentPort } from 'node:worker_threads';
-import { screenPostedJob, type PostedJob } from './parallelStarts';
+import { runPostedJob, type PostedJob } from './parallel';
 
-/** Worker-thread entry for parallelStarts.ts: screens lanes of multi-start jobs as they are posted. */
+/** Worker-thread entry for parallel.ts: runs lanes of multi-start screens and bootstrap refits as they are posted. */
 parentPort!.on('message', (job: PostedJob) => {
   try {
-    screenPostedJob(job);
+    runPostedJob(job);
   } catch {
-    // Lanes this worker claimed are marked failed (see screenPostedJob) and rerun by the caller.
+    // Lanes this worker claimed are marked failed (see runPostedJob) and rerun by the caller.
   }
 });

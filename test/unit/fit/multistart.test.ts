@@ -5,7 +5,7 @@ import { choleskyFactor } from '../../../src/core/fit/linalg';
 import { compileLaw, coordinates, genericModel, toTheta } from '../../../src/core/fit/model';
 import { huberObjective } from '../../../src/core/fit/objective';
 import { defaultJoinRadius, multiStart } from '../../../src/core/fit/multistart';
-import { lanesScreenedByWorkers } from '../../../src/core/fit/parallelStarts';
+import { lanesRunByWorkers } from '../../../src/core/fit/parallel';
 import { makeSolver, type FitProblem } from '../../../src/core/fit/solver';
 import { chinchilla } from '../../../src/core/laws/chinchilla';
 import { kaplanND } from '../../../src/core/laws/kaplan';
@@ -108,21 +108,24 @@ test('laws without a parameter geometry run every start to its end', () => {
   assert.equal(r.startsAtBest, r.startOutcomes.reachedBest);
 });
 
-test('starts screened on two threads give the same fit as on one, to the last bit', async () => {
+test('starts screened and resamples refitted on two threads give the same fit as on one, to the last bit', async () => {
   const data = synthesize(chinchilla, cases.chinchilla, 31);
-  const one = ok(fitLaw(chinchilla, data, { resamples: 0, threads: 1 }));
-  const before = lanesScreenedByWorkers();
+  const options = { resamples: 200, seed: 5 };
+  const one = ok(fitLaw(chinchilla, data, { ...options, threads: 1 }));
+  const before = lanesRunByWorkers();
   // The worker thread starts on the first fit and joins in once it runs: fit until it has.
   const deadline = Date.now() + 20000;
   let fits = 0;
-  while (lanesScreenedByWorkers() === before || fits < 3) {
-    assert.ok(Date.now() < deadline, 'no lane was screened by a worker thread');
-    const two = ok(fitLaw(chinchilla, data, { resamples: 0, threads: 2 }));
+  while (lanesRunByWorkers() === before || fits < 3) {
+    assert.ok(Date.now() < deadline, 'no lane was run by a worker thread');
+    const two = ok(fitLaw(chinchilla, data, { ...options, threads: 2 }));
     fits++;
     assert.deepEqual(two.params, one.params);
     assert.equal(two.objective, one.objective);
     assert.deepEqual(two.startOutcomes, one.startOutcomes);
     assert.equal(two.iterations, one.iterations);
+    assert.deepEqual(two.ci, one.ci);
+    assert.deepEqual(two.bootstrap, one.bootstrap);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 });
