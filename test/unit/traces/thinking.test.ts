@@ -51,6 +51,38 @@ test('markers: case-insensitive, whole words, longest phrase first, never counte
   assert.equal(m.find('It’s not right? That’s not right.').length, 1, 'typographic apostrophes match too');
 });
 
+test('markers: phrases grouped by first letter match exactly as one flat alternation would', () => {
+  // The reference: every phrase in one alternation, longest first, as the matcher was first written.
+  const flat = (specs: { phrase: string; kind: string }[], text: string): string[] => {
+    const keyOf = (s: string): string => s.toLowerCase().replace(/’/g, "'").split(/\s+/).filter((w) => w !== '').join(' ');
+    const keys = [...new Set([...specs].sort((a, b) => b.phrase.length - a.phrase.length).map((s) => keyOf(s.phrase)))];
+    const alts = keys.map((k) => k.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]")).join('\\s+'));
+    const re = new RegExp(`\\b(?:${alts.join('|')})\\b`, 'gi');
+    const word = (c: number): boolean => !Number.isNaN(c) && /[\p{L}\p{N}_]/u.test(String.fromCharCode(c));
+    const out: string[] = [];
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (word(text.charCodeAt(m.index - 1)) || word(text.charCodeAt(m.index + m[0].length))) continue;
+      out.push(`${m.index}:${keyOf(m[0])}`);
+    }
+    return out;
+  };
+  const specs = [
+    { phrase: 'a', kind: 'x' },
+    { phrase: 'a b', kind: 'x' },
+    { phrase: 'a-b', kind: 'x' },
+    { phrase: "'tis", kind: 'x' },
+    { phrase: 'σa', kind: 'x' },
+    { phrase: 'ςb', kind: 'x' },
+    { phrase: 'wait', kind: 'x' },
+    { phrase: 'but wait', kind: 'x' },
+  ];
+  const texts = ['a b, a-b, a  b a; ’tis ΣA Σb σb ςa', 'éwait waitá _wait wait_ 3wait but\u00a0wait BUT WAIT-but wait', "Wait—no wait. Hmm… Let me\tdouble-check; I’M NOT SURE. I think, that’s wrong."];
+  for (const list of [specs, undefined]) {
+    const m = new MarkerMatcher(list);
+    for (const t of texts) assert.deepEqual(m.find(t).map((h) => `${h.start}:${h.phrase.toLowerCase().replace(/’/g, "'")}`), flat(list ?? [...m.specs], t), t);
+  }
+});
+
 test('first answer point: a result cue wins; mentions in the problem statement do not count', () => {
   const thinking = 'We need 91 × 36 + 236.\n\nFirst 91 × 36 = 3276.\n\nThen 3276 + 236 = 3512.\n\nCheck: 3512. Yes, 3512.';
   const p = firstAnswerPoint(thinking, '3512', 'Compute 91 × 36 + 236.')!;
