@@ -6,6 +6,10 @@ import type { Ctx } from './ctx';
 import { setWebviewHtml, webviewOptions } from './webviewContent';
 import { handleCommonMessage } from './webviewMessages';
 
+/** How long a panel's webview may take to say `ready` before it is loaded again, and how many times. */
+const webviewStartMs = 8000;
+const webviewReloads = 3;
+
 export const PANEL_VIEW_TYPE = 'scalingLens.panel';
 
 export type PanelKind = Exclude<ProtocolPanelKind, 'file'>;
@@ -61,9 +65,12 @@ export class Panels implements vscode.Disposable {
     const ready = new Promise<void>((resolve) => (markReady = resolve));
     const entry: { panel: vscode.WebviewPanel; uri?: string; ready: Promise<void>; last?: HostToWebview } = { panel, uri, ready };
     this.open.set(kind, entry);
+    let started = false;
+    let disposed = false;
     panel.webview.onDidReceiveMessage(async (m: WebviewToHost) => {
       switch (m.type) {
         case 'ready':
+          started = true;
           markReady();
           if (entry.last) void panel.webview.postMessage(entry.last);
           break;
@@ -87,9 +94,21 @@ export class Panels implements vscode.Disposable {
       }
     });
     panel.onDidDispose(() => {
+      disposed = true;
       if (this.open.get(kind)?.panel === panel) this.open.delete(kind);
     });
     setWebviewHtml(panel.webview, this.extensionUri, TITLES[kind]);
+    // A webview whose script never starts stays on "Loading…" for good (seen in code-server on
+    // a loaded machine): load it again, with a fresh nonce, a few times before giving up.
+    const watch = (attempt: number): void => {
+      setTimeout(() => {
+        if (started || disposed) return;
+        this.ctx.log(`The ${kind} panel did not start within ${webviewStartMs / 1000} s; loading it again (${attempt} of ${webviewReloads}).`);
+        setWebviewHtml(panel.webview, this.extensionUri, TITLES[kind]);
+        if (attempt < webviewReloads) watch(attempt + 1);
+      }, webviewStartMs);
+    };
+    watch(1);
     return entry;
   }
 
