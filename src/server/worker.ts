@@ -1,6 +1,8 @@
 /**
  * Runs heavy analyses (fits with 1,000-resample bootstraps) off the server's event loop, so
  * diagnostics and hovers stay responsive and a cancelled request just terminates the thread.
+ * A worker serves task after task while it is kept (see workerTasks.ts): its compiled code, and
+ * the fit's own worker threads, stay warm.
  */
 import { parentPort } from 'node:worker_threads';
 import type { RunTable } from '../core/ingest/runTable';
@@ -21,7 +23,8 @@ export type WorkerMessage =
   | { type: 'result'; result: unknown }
   | { type: 'error'; message: string; stack?: string };
 
-parentPort?.once('message', async (t: WorkerTask) => {
+// Tasks come one at a time (workerTasks.ts hands a worker its next task only after the last result).
+parentPort?.on('message', async (t: WorkerTask) => {
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
   try {
     switch (t.task) {
