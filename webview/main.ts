@@ -66,6 +66,7 @@ function render(spec: PanelSpec, scale?: ScaleMode, chosen: Record<string, Scale
     for (const m of spec.messages) list.appendChild(el('li', { className: `message ${m.severity}`, text: m.text }));
     app.appendChild(list);
   }
+  if (spec.views.length > contentsAfter) app.appendChild(contents(spec.views));
   const drawn: { id: string; points: number }[] = [];
   for (const view of spec.views) {
     const placed = placeView(view, chosen[view.id] ?? scale, theme, (e) => app.appendChild(e));
@@ -74,6 +75,32 @@ function render(spec: PanelSpec, scale?: ScaleMode, chosen: Record<string, Scale
   if (spec.views.length === 0 && !spec.messages?.length) app.appendChild(el('p', { className: 'status', text: 'Nothing to show for this file.' }));
   // Charts lay out on the next frame; report once they have.
   requestAnimationFrame(() => host.post({ type: 'rendered', charts: drawn }));
+}
+
+/** Panels with more views than this open with a list of them: a test-time panel has ~30. */
+const contentsAfter = 6;
+
+/** A list of the panel's views; each entry scrolls to its view and moves the focus there. */
+function contents(list: readonly ViewSpec[]): HTMLElement {
+  const nav = el('nav', { className: 'contents', attrs: { 'aria-label': 'Contents' } });
+  const details = el('details', {}, el('summary', { text: `Contents (${list.length} views)` }));
+  const ol = el('ol');
+  for (const view of list) {
+    const b = el('button', { className: 'link', text: view.title, attrs: { type: 'button' } });
+    b.addEventListener('click', () => {
+      // Looked up at click time: a patch may have replaced the view's element.
+      const target = views.get(view.id)?.element;
+      const heading = target?.querySelector('h2');
+      if (!target || !heading) return;
+      heading.setAttribute('tabindex', '-1');
+      target.scrollIntoView({ block: 'start' });
+      heading.focus({ preventScroll: true });
+    });
+    ol.appendChild(el('li', {}, b));
+  }
+  details.appendChild(ol);
+  nav.appendChild(details);
+  return nav;
 }
 
 /** Builds a view, puts it where `attach` says, and draws its chart once it is in the page. */

@@ -267,3 +267,22 @@ test('the CLI report is self-contained: it renders offline from one file under t
   assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:')), []);
   await page.close();
 });
+
+test('a panel of many views opens with a contents list that moves to each view from the keyboard', async () => {
+  const { page } = await openWebview();
+  const few = spec();
+  await render(page, few);
+  assert.equal(await page.locator('nav.contents').count(), 0, 'two views need no contents');
+  const tables = Array.from({ length: 9 }, (_, i) => ({ kind: 'table' as const, id: `t${i}`, title: `<b>table ${i}</b>`, columns: ['a'], rows: [[i]] }));
+  await render(page, { ...few, views: [...few.views, ...tables] });
+  assert.equal(await page.textContent('nav.contents summary'), 'Contents (11 views)');
+  await page.focus('nav.contents summary');
+  await page.keyboard.press('Enter');
+  const entry = page.locator('nav.contents li button', { hasText: '<b>table 7</b>' });
+  assert.equal(await entry.count(), 1, 'titles are shown as text');
+  await entry.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), '<b>table 7</b>');
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H2');
+  await page.close();
+});
