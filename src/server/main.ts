@@ -36,7 +36,7 @@ import { budgetEdits } from '../core/config';
 import { budgetPlannerPanel, defaultPlannerInputs, plannerRecommendation, plannerViews as plannerBudgetViews, type BudgetKind, type PlannerContext, type PlannerInputs } from '../core/report/budgetPlanner';
 import { ConfigService } from './configs';
 import { TraceService } from './traces';
-import { runTask } from './workerTasks';
+import { prestartWorker, runTask } from './workerTasks';
 import { findRunLogs } from './workspaceScan';
 
 // createConnection picks the transport from argv: --stdio, --node-ipc or --socket=N.
@@ -176,6 +176,8 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(() => {
   connection.console.info(`Scaling Lens analysis server ${version} ready (pid ${process.pid}, node ${process.version}).`);
   connection.sendNotification(ServerStatusNotification, { state: 'ready', version, pid: process.pid });
+  // After the editor's first requests (diagnostics of the open files), not competing with them.
+  setTimeout(prestartWorker, 1500).unref();
 });
 
 connection.onDidChangeConfiguration(() => {

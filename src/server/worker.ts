@@ -4,7 +4,8 @@
  * A worker serves task after task while it is kept (see workerTasks.ts): its compiled code, and
  * the fit's own worker threads, stay warm.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { warmUpFit } from '../core/fit/warmUp';
 import type { RunTable } from '../core/ingest/runTable';
 import type { EvalSampleSet } from '../core/ingest/evalSamples';
 import { fitTrainingSweep, type TrainingFitOptions } from '../core/report/trainingFit';
@@ -22,6 +23,10 @@ export type WorkerMessage =
   | { type: 'progress'; fraction: number; message: string }
   | { type: 'result'; result: unknown }
   | { type: 'error'; message: string; stack?: string };
+
+// A worker started ahead of the first request (see prestartWorker) compiles the fitting code,
+// and starts the fit's own threads, before anyone waits for it.
+if ((workerData as { warm?: boolean } | undefined)?.warm) warmUpFit();
 
 // Tasks come one at a time (workerTasks.ts hands a worker its next task only after the last result).
 parentPort?.on('message', async (t: WorkerTask) => {

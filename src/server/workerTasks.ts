@@ -14,14 +14,25 @@ const WORKER = join(__dirname, 'worker.js');
 const idle: Worker[] = [];
 const maxIdle = 2;
 
-function newWorker(): Worker {
-  const w = new Worker(WORKER);
+function newWorker(warm = false): Worker {
+  const w = new Worker(WORKER, { workerData: { warm } });
   // A worker that dies while idle leaves the pool.
   w.on('exit', () => {
     const i = idle.indexOf(w);
     if (i >= 0) idle.splice(i, 1);
   });
   return w;
+}
+
+/**
+ * Starts an idle worker that warms up the fitting code, so that the session's first fit does
+ * not pay for compiling it (about half of a small fit panel's first opening).
+ */
+export function prestartWorker(): void {
+  if (idle.length > 0) return;
+  const w = newWorker(true);
+  w.unref();
+  idle.push(w);
 }
 
 /**
