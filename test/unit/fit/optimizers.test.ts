@@ -33,18 +33,19 @@ test('L-BFGS-B finds the Rosenbrock minimum', () => {
   assert.ok(r.iterations < 200);
 });
 
+/** min (x − 2)² + (y + 1)² + x·y over [0, 1]²: the unconstrained optimum lies outside the box. */
+const boundedQuadratic: Objective = {
+  dim: 2,
+  evaluate(x, g) {
+    g[0] = 2 * (x[0] - 2) + x[1];
+    g[1] = 2 * (x[1] + 1) + x[0];
+    return (x[0] - 2) ** 2 + (x[1] + 1) ** 2 + x[0] * x[1];
+  },
+};
+
 test('L-BFGS-B stops on an active bound with zero projected gradient', () => {
-  // min (x − 2)² + (y + 1)² + x·y over [0, 1]²: the unconstrained optimum lies outside the box.
-  const f: Objective = {
-    dim: 2,
-    evaluate(x, g) {
-      g[0] = 2 * (x[0] - 2) + x[1];
-      g[1] = 2 * (x[1] + 1) + x[0];
-      return (x[0] - 2) ** 2 + (x[1] + 1) ** 2 + x[0] * x[1];
-    },
-  };
   const [lo, hi] = box(2, 0, 1);
-  const r = minimizeBounded(f, [0.5, 0.5], lo, hi);
+  const r = minimizeBounded(boundedQuadratic, [0.5, 0.5], lo, hi);
   assert.deepEqual(Array.from(r.x), [1, 0]);
   assert.equal(r.projectedGradient, 0);
   assert.equal(r.converged, true);
@@ -108,17 +109,9 @@ test('a preconditioner that knows how two parameters trade off takes far fewer i
 });
 
 test('with a preconditioner, L-BFGS-B still holds variables at their bounds', () => {
-  // The bounded problem of the test above, with a B that couples the two variables.
-  const f: Objective = {
-    dim: 2,
-    evaluate(x, g) {
-      g[0] = 2 * (x[0] - 2) + x[1];
-      g[1] = 2 * (x[1] + 1) + x[0];
-      return (x[0] - 2) ** 2 + (x[1] + 1) ** 2 + x[0] * x[1];
-    },
-  };
+  // The bounded problem above, with a B that couples the two variables.
   const [lo, hi] = box(2, 0, 1);
-  const r = minimizeBounded(f, [0.5, 0.5], lo, hi, { preconditioner: Float64Array.from([1, -0.9, -0.9, 1]) });
+  const r = minimizeBounded(boundedQuadratic, [0.5, 0.5], lo, hi, { preconditioner: Float64Array.from([1, -0.9, -0.9, 1]) });
   assert.deepEqual(Array.from(r.x), [1, 0]);
   assert.equal(r.converged, true);
 });
