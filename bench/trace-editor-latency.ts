@@ -1,7 +1,7 @@
 /**
  * A 100 MB trace file open in the editor: inlay hints and hovers through the real server over
  * LSP (stdio), while the whole-file summary is still running in its worker and after it.
- * Target (issue 6): p95 < 50 ms. Run: npm run build && node --import tsx bench/trace-editor-latency.ts [--mb 100]
+ * Target (issue 6): p95 < 50 ms. Run: npm run build && node --import tsx bench/trace-editor-latency.ts [--mb 100] [--transport stdio|ipc-advanced|ipc-json]
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
@@ -10,12 +10,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DidOpenTextDocumentNotification, HoverRequest, InlayHintRequest } from 'vscode-languageserver-protocol';
 import { TraceTotalsNotification } from '../src/protocol/lsp';
-import { LspTestClient } from '../test/protocol/lspClient';
+import { LspTestClient, type Transport } from '../test/protocol/lspClient';
 
 const args = process.argv.slice(2);
-const mb = Number(args[args.indexOf('--mb') + 1] || 100);
+const mb = Number(args.includes('--mb') ? args[args.indexOf('--mb') + 1] : 100);
 /** Lines an editor shows at once: about 45 at 900 px and VS Code's default 19 px line height. */
 const VIEW = Number(args.includes('--lines') ? args[args.indexOf('--lines') + 1] : 45);
+/** `stdio` (any editor), `ipc-advanced` (what the extension uses), or `ipc-json` (Node's default IPC serialization). */
+const transport = (args.includes('--transport') ? args[args.indexOf('--transport') + 1] : 'stdio') as Transport;
 
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -42,7 +44,7 @@ async function main() {
   const path = join(tmpdir(), 'scaling-lens-bench', `editor-${mb}mb.jsonl`);
   writeFileSync(path, text);
   const uri = pathToFileURL(path).toString();
-  const client = new LspTestClient();
+  const client = new LspTestClient(transport);
   await client.initialize(pathToFileURL(tmpdir()).toString());
   let ready = 0;
   const summaryDone = new Promise<void>((resolve) => client.conn.onNotification(TraceTotalsNotification, (t) => {
@@ -73,7 +75,7 @@ async function main() {
     console.log(`${label.padEnd(34)} inlay hints (${VIEW} lines) ${f(hints)}; hover ${f(hovers)}`);
     return Math.max(quantile(hints, 0.95), quantile(hovers, 0.95));
   };
-  console.log(`${(text.length / 1e6).toFixed(0)} MB, ${lines.toLocaleString('en-US')} traces open in the editor (stdio LSP)`);
+  console.log(`${(text.length / 1e6).toFixed(0)} MB, ${lines.toLocaleString('en-US')} traces open in the editor (LSP over ${transport})`);
   // The first requests queue behind the server taking in the 100 MB didOpen message (parse,
   // document, garbage collection): reported apart, since every LSP server pays it.
   const opening = await measure('first second after opening', 3);

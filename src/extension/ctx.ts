@@ -6,7 +6,6 @@ import {
   LanguageClient,
   RevealOutputChannelOn,
   State,
-  TransportKind,
   WorkDoneProgress,
   type CloseHandlerResult,
   type ErrorHandler,
@@ -16,6 +15,7 @@ import {
 } from 'vscode-languageclient/node';
 import { ControlRequest, PanelRequest, ServerStatusNotification, type ControlParams, type ControlResult, type PanelParams, type PanelResult, type ServerStatus } from '../protocol/lsp';
 import { config } from './config';
+import { startServerProcess } from './serverProcess';
 
 // JSON too: trainer_state.json, Inspect eval logs and per-sample result files; YAML, JSON and
 // TOML for training configs. Other such files cost the server one quick look.
@@ -97,10 +97,8 @@ export class Ctx implements vscode.Disposable {
 
   async start(): Promise<void> {
     const module = this.context.asAbsolutePath('dist/server.js');
-    const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
-    };
+    // Called again on every restart.
+    const serverOptions: ServerOptions = async () => startServerProcess(module, this.output, vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath);
     this.limiter = new RestartLimiter(this);
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,

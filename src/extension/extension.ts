@@ -10,6 +10,8 @@ import { TraceStatus } from './traceStatus';
 export interface ScalingLensApi {
   /** The analysis server's process id, once it has said it is ready. */
   serverPid(): number | undefined;
+  /** How the client talks to the server (see ServerStatus.channel). */
+  serverChannel(): string | undefined;
   /** Resolves with the next status the server sends (after a start or restart). */
   nextServerStatus(): Promise<{ pid: number; version: string }>;
   lastRendered(kind: RenderReport['kind']): RenderReport | undefined;
@@ -55,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scalin
   }
   return {
     serverPid: () => c.lastStatus?.pid,
+    serverChannel: () => c.lastStatus?.channel,
     nextServerStatus: () => new Promise((resolve) => {
       const sub = c.onServerStatus((s) => {
         sub.dispose();

@@ -72,6 +72,8 @@ export interface ServerStatus {
   version: string;
   /** The server's process id, shown in the log and used by tests that crash it on purpose. */
   pid: number;
+  /** How the client reaches it: `stdio`, or Node IPC with `json` or `advanced` (structured-clone) serialization. */
+  channel?: 'stdio' | 'ipc-json' | 'ipc-advanced' | 'other';
   message?: string;
 }
 

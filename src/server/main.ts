@@ -28,7 +28,7 @@ import type { TrainingFitResult } from '../core/report/trainingFit';
 import { plannerViews, pricesForSamples, testTimePanel, type CostAxis, type TestTimeAnalysis } from '../core/tts';
 import { CancelledError } from '../core/work';
 import { FileTraceOptionsNotification, TraceChoicesRequest, TraceTotalsNotification, type FileTraceOptions } from '../protocol/lsp';
-import { ControlRequest, FindRunLogsRequest, PanelRequest, type ControlParams, type ControlResult, ServerStatusNotification, type PanelKind, type PanelParams, type PanelResult, type ServerSettings } from '../protocol/lsp';
+import { ControlRequest, FindRunLogsRequest, PanelRequest, type ControlParams, type ControlResult, ServerStatusNotification, type PanelKind, type PanelParams, type PanelResult, type ServerSettings, type ServerStatus } from '../protocol/lsp';
 import type { PanelSpec } from '../protocol/spec';
 import { AnalysisCache } from './analysisCache';
 import { END_OF_LINE, toDiagnostic } from './diagnostics';
@@ -173,9 +173,22 @@ connection.onInitialize((params): InitializeResult => {
   };
 });
 
+/**
+ * How the client reaches this process: createConnection chose the transport from argv; Node
+ * hides an IPC channel's serialization from the child, so the parent that chose it says it in
+ * `--ipc-serialization=` (see src/extension/serverProcess.ts).
+ */
+const channel: ServerStatus['channel'] = process.argv.includes('--stdio')
+  ? 'stdio'
+  : process.argv.includes('--node-ipc')
+    ? process.argv.includes('--ipc-serialization=advanced')
+      ? 'ipc-advanced'
+      : 'ipc-json'
+    : 'other';
+
 connection.onInitialized(() => {
-  connection.console.info(`Scaling Lens analysis server ${version} ready (pid ${process.pid}, node ${process.version}).`);
-  connection.sendNotification(ServerStatusNotification, { state: 'ready', version, pid: process.pid });
+  connection.console.info(`Scaling Lens analysis server ${version} ready (pid ${process.pid}, node ${process.version}, ${channel}).`);
+  connection.sendNotification(ServerStatusNotification, { state: 'ready', version, pid: process.pid, channel });
   // After the editor's first requests (diagnostics of the open files), not competing with them.
   setTimeout(prestartWorker, 1500).unref();
 });

@@ -69,6 +69,8 @@ export async function run(): Promise<TestOutcome[]> {
     api = await ext.activate();
     if (!api.serverPid()) await (ready ?? api.nextServerStatus());
     assert.ok((api.serverPid() ?? 0) > 0);
+    // Big documents reach the server through structured clone, not JSON (see serverProcess.ts).
+    assert.equal(api.serverChannel(), 'ipc-advanced');
   });
 
   await test('opening a run log shows its bad row as a diagnostic at the right line', async () => {

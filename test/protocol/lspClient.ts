@@ -1,7 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import {
   createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
   type MessageConnection,
@@ -17,7 +19,14 @@ import {
 
 export const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
 
-/** The built server, started as any editor would: `node dist/server.js --stdio`. */
+/**
+ * How the client talks to the server: over stdio, as any editor can, or over Node IPC as the
+ * extension does (`json`: Node's default serialization; `advanced`: the structured-clone one
+ * the extension asks for, see src/extension/serverProcess.ts).
+ */
+export type Transport = 'stdio' | 'ipc-json' | 'ipc-advanced';
+
+/** The built server, started as any editor would: `node dist/server.js --stdio` (or over IPC, as the extension does). */
 export class LspTestClient {
   readonly proc: ChildProcess;
   readonly conn: MessageConnection;
@@ -25,10 +34,16 @@ export class LspTestClient {
   private readonly diagnosticWaiters: { uri: string; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
 
-  constructor() {
-    this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(transport: Transport = 'stdio') {
+    if (transport === 'stdio') {
+      this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    } else {
+      const serialization = transport === 'ipc-advanced' ? 'advanced' : 'json';
+      this.proc = fork(SERVER, ['--node-ipc', `--ipc-serialization=${serialization}`], { silent: true, serialization });
+      this.conn = createMessageConnection(new IPCMessageReader(this.proc), new IPCMessageWriter(this.proc));
+    }
     this.proc.stderr!.on('data', (d) => this.stderr.push(String(d)));
-    this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, p);
       for (const w of this.diagnosticWaiters.splice(0)) {

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError, WorkDoneProgress, type WorkDoneProgressBegin } from 'vscode-languageserver-protocol';
 import { CodeActionRequest, CodeLensRequest, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DocumentSymbolRequest, HoverRequest, InlayHintRequest } from 'vscode-languageserver-protocol';
-import { ControlRequest, FindRunLogsRequest, PanelRequest, TraceTotalsNotification } from '../../src/protocol/lsp';
+import { ControlRequest, FindRunLogsRequest, PanelRequest, ServerStatusNotification, TraceTotalsNotification, type ServerStatus } from '../../src/protocol/lsp';
 import { LspTestClient } from './lspClient';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'run-logs');
@@ -279,4 +279,19 @@ test('the budget planner: a budget in, the recommended N, D, learning rate and b
   const dollars = await client.conn.sendRequest(ControlRequest, { uri: folder, kind: 'plan', action: 'budget', values: { kind: 'dollars', value: 5 } });
   assert.equal(dollars.views[0].id, 'planner-control', 'a new budget kind redraws the control too');
   assert.ok(table(dollars.views).rows.some((r) => r[0] === 'dollars'));
+});
+
+test('over Node IPC with structured-clone serialization, as the extension starts it, the server says so and answers', async () => {
+  const ipc = new LspTestClient('ipc-advanced');
+  const status = new Promise<ServerStatus>((resolve) => ipc.conn.onNotification(ServerStatusNotification, resolve));
+  await ipc.initialize(uriOf(fixtures));
+  assert.equal((await status).channel, 'ipc-advanced');
+  const path = join(fixtures, 'bad-rows.csv');
+  const uri = uriOf(path);
+  const published = ipc.nextDiagnostics(uri);
+  await ipc.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'csv', version: 1, text: readFileSync(path, 'utf8') } });
+  assert.equal((await published).diagnostics.length, 3);
+  const panel = await ipc.conn.sendRequest(PanelRequest, { uri, kind: 'file' });
+  assert.ok(panel.panel.views.length > 0);
+  assert.equal(await ipc.shutdown(), 0);
 });
