@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Law, ResidualSpace } from '../laws/law';
 import { findLaw } from '../laws/registry';
 import { refitResample, type Draws } from './bootstrap';
@@ -10,6 +8,7 @@ import { activityCheck, laneStarts, screenLane, screenTolerance, type LaneRunner
 import type { MinimizeResult, StopReason } from './optimizer';
 import { makeSolver, type FitProblem, type Tolerance } from './solver';
 import type { FitMethod } from './types';
+import { findWorkerScript, startWorker } from '../workerScript';
 
 /**
  * The two loops of a fit that are many independent refits, screening the starts of a
@@ -75,26 +74,13 @@ let pool: Worker[] | null = null;
 let workerLanes = 0;
 export const lanesRunByWorkers = (): number => workerLanes;
 
-/** Worker script: `fitWorker.js` beside the bundle, else `worker.ts` beside this source (tsx). */
-function workerScript(): { file: string; typescript: boolean } | null {
-  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  const bundled = join(here, 'fitWorker.js');
-  if (existsSync(bundled)) return { file: bundled, typescript: false };
-  const source = join(here, 'worker.ts');
-  if (existsSync(source)) return { file: source, typescript: true };
-  return null;
-}
-
 function workers(wanted: number): Worker[] {
   if (pool && pool.length >= wanted) return pool.slice(0, wanted);
-  const script = workerScript();
+  const script = findWorkerScript(typeof __dirname === 'string' ? __dirname : process.cwd(), 'fitWorker.js', 'worker.ts');
   if (!script) return [];
   pool ??= [];
   while (pool.length < wanted) {
-    // Worker execArgv cannot carry `--import tsx` on Node 20, so tsx registers inside the worker.
-    const w = script.typescript
-      ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script.file)});`, { eval: true })
-      : new Worker(script.file);
+    const w = startWorker(script);
     w.unref();
     const drop = (): void => {
       pool = pool?.filter((o) => o !== w) ?? null;

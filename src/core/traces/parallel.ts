@@ -1,7 +1,6 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Problem } from '../ingest/problem';
 import { readHead } from '../ingest/source';
 import { detectTraceReader, traceReaderById } from '../ingest/traces/index';
@@ -12,6 +11,7 @@ import type { TraceOptions } from './analyze';
 import { traceFileSource } from '../ingest/traces/framing';
 import { fileSize, summarizeTraceSource, withDropped, type RangeResult, type SummaryOptions } from './fileSummary';
 import { summarizeRows, type FileTraceSummary, type TraceRow } from './summary';
+import { findWorkerScript, startWorker, type WorkerScript } from '../workerScript';
 
 /**
  * Big trace files on every core: the file is cut into byte ranges at line boundaries, worker
@@ -48,27 +48,12 @@ export interface ParallelOptions extends WorkOptions {
   workerScript?: string;
 }
 
-interface Script {
-  file: string;
-  /** TypeScript sources (tests, `tsx`) are loaded through tsx's require hook inside the worker. */
-  typescript: boolean;
-}
-
-function defaultScript(explicit?: string): Script {
+function defaultScript(explicit?: string): WorkerScript {
   if (explicit) return { file: explicit, typescript: explicit.endsWith('.ts') };
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  const bundled = join(here, 'traceWorker.js');
-  if (existsSync(bundled)) return { file: bundled, typescript: false };
-  const source = join(here, 'worker.ts');
-  if (existsSync(source)) return { file: source, typescript: true };
-  throw new Error(`No trace worker script found next to ${here} (expected traceWorker.js).`);
-}
-
-function startWorker(script: Script, init: WorkerInit): Worker {
-  if (!script.typescript) return new Worker(script.file, { workerData: init });
-  // Worker execArgv cannot carry `--import tsx` on Node 20, so register tsx's hook in the worker itself.
-  const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(script.file)});`;
-  return new Worker(boot, { eval: true, workerData: init });
+  const found = findWorkerScript(here, 'traceWorker.js', 'worker.ts');
+  if (!found) throw new Error(`No trace worker script found next to ${here} (expected traceWorker.js).`);
+  return found;
 }
 
 /** Line-start offsets cutting the file into ranges of about `rangeBytes`; `safe` also requires a non-space next byte. */
@@ -105,7 +90,7 @@ export function rangeBoundaries(path: string, size: number, rangeBytes: number, 
 }
 
 /** Runs jobs on a pool of workers, at most one job per worker at a time. */
-async function runPool<R extends WorkerReply>(script: Script, init: WorkerInit, jobs: WorkerJob[], workers: number, work: WorkOptions, onDone: (reply: R, job: WorkerJob) => void): Promise<void> {
+async function runPool<R extends WorkerReply>(script: WorkerScript, init: WorkerInit, jobs: WorkerJob[], workers: number, work: WorkOptions, onDone: (reply: R, job: WorkerJob) => void): Promise<void> {
   const pool: Worker[] = [];
   let next = 0;
   let finished = 0;
@@ -134,7 +119,7 @@ async function runPool<R extends WorkerReply>(script: Script, init: WorkerInit, 
       };
       const count = Math.min(workers, jobs.length);
       for (let k = 0; k < count; k++) {
-        const w = startWorker(script, init);
+        const w = startWorker(script, { workerData: init });
         pool.push(w);
         w.on('message', (reply: WorkerReply) => {
           if (reply.kind === 'error') {
