@@ -293,7 +293,12 @@ connection.languages.inlayHint.on(async (params) => {
 
 connection.onHover(async (params) => {
   const open = documents.get(params.textDocument.uri);
-  if (open && configs.analysis(open)) return configs.hover(open, open.offsetAt(params.position));
+  if (open && configs.analysis(open)) {
+    // A hover right after opening the workspace's first config would otherwise miss the
+    // predictions of the law still being fitted (once per session, ~1 s).
+    if (!configs.hasLossLaw) await ensureWorkspaceLaws();
+    return configs.hover(open, open.offsetAt(params.position));
+  }
   const doc = await traceDoc(params.textDocument.uri);
   return doc ? traces.hover(doc, params.position.line) : undefined;
 });
