@@ -2,6 +2,7 @@ import { sampleHead, type JsonItem } from './framing';
 import { applyMeta, correctness, finishRecord, first, idString, isObj, metaOf, normalizeFinish, positioned, setOutputText, str, textOf, type Meta, type Obj } from './common';
 import { notAnObject, readJsonRecords, unrecognized } from './jsonReader';
 import { emptyRecord, type TraceReader, type TraceRecord } from './record';
+import { THINK_CLOSE, THINK_OPEN } from './think';
 
 /**
  * Traces as people store them in datasets: chat rows (`messages` / ShareGPT `conversations` whose
@@ -99,6 +100,25 @@ export function datasetRecords(o: Obj, item: Place): TraceRecord[] {
     const metricValue = metrics.map((m) => o[m]).find((v) => v === 0 || v === 1 || typeof v === 'boolean');
     return outputs.map((t, k) => record(t, { ...meta, id: outputs.length > 1 ? `${meta.id}#${k}` : meta.id, correct: outputs.length === 1 ? correctness(metricValue) : undefined }, item));
   }
+  // Several generations per problem. Before chat rows: OpenR1-Math rows also carry `messages`,
+  // whose assistant turn is just one of the generations.
+  const multiKey = MULTI_KEYS.find((k) => Array.isArray(o[k]) && (o[k] as unknown[]).some((x) => typeof x === 'string'));
+  if (multiKey) {
+    const gens = o[multiKey] as unknown[];
+    const correctKey = MULTI_CORRECT.find((k) => Array.isArray(o[k]) && (o[k] as unknown[]).length === gens.length);
+    const flags = correctKey ? (o[correctKey] as unknown[]) : [];
+    // Per-generation finish reasons (`finish_reasons`: 'stop' / 'length'), where the row has them.
+    const finishes = Array.isArray(o.finish_reasons) && o.finish_reasons.length === gens.length ? (o.finish_reasons as unknown[]) : [];
+    const meta = goldMeta(o, []);
+    const problemId = meta.problemId ?? meta.id;
+    const out: TraceRecord[] = [];
+    gens.forEach((g, k) => {
+      if (typeof g !== 'string') return;
+      const r = record(g, { ...meta, problemId, id: meta.id !== undefined ? `${meta.id}#${k}` : undefined, correct: correctness(flags[k]) }, item, undefined, finishes[k]);
+      out.push(r);
+    });
+    return out;
+  }
   // Chat rows.
   const chat = first(o, ['messages', 'conversations', 'conversation']);
   if (Array.isArray(chat)) {
@@ -124,29 +144,13 @@ export function datasetRecords(o: Obj, item: Place): TraceRecord[] {
     const thinking = str(first(m, ['reasoning_content', 'reasoning', 'thinking']));
     return [record(textOf(m.content ?? m.value ?? m.text), { ...meta, prompt: meta.prompt ?? prompt }, item, thinking)];
   }
-  // Several generations per problem.
-  const multiKey = MULTI_KEYS.find((k) => Array.isArray(o[k]) && (o[k] as unknown[]).some((x) => typeof x === 'string'));
-  if (multiKey) {
-    const gens = o[multiKey] as unknown[];
-    const correctKey = MULTI_CORRECT.find((k) => Array.isArray(o[k]) && (o[k] as unknown[]).length === gens.length);
-    const flags = correctKey ? (o[correctKey] as unknown[]) : [];
-    const meta = goldMeta(o, []);
-    const problemId = meta.problemId ?? meta.id;
-    const out: TraceRecord[] = [];
-    gens.forEach((g, k) => {
-      if (typeof g !== 'string') return;
-      const r = record(g, { ...meta, problemId, id: meta.id !== undefined ? `${meta.id}#${k}` : undefined, correct: correctness(flags[k]) }, item);
-      out.push(r);
-    });
-    return out;
-  }
   // Field-style rows.
   const thinkKey = THINK_KEYS.find((k) => typeof o[k] === 'string' || (Array.isArray(o[k]) && typeof (o[k] as unknown[])[0] === 'string'));
   const thinkValue = thinkKey ? o[thinkKey] : undefined;
   const thinking = typeof thinkValue === 'string' ? thinkValue : Array.isArray(thinkValue) ? String(thinkValue[0]) : undefined;
   let outKey = OUTPUT_KEYS.find((k) => typeof o[k] === 'string');
   if (!outKey && thinking !== undefined) outKey = ['solution', 'answer'].find((k) => typeof o[k] === 'string');
-  if (!outKey && typeof o.solution === 'string' && /<\/?think>/.test(o.solution)) outKey = 'solution';
+  if (!outKey && typeof o.solution === 'string' && (THINK_OPEN.test(o.solution) || THINK_CLOSE.test(o.solution))) outKey = 'solution';
   if (!outKey && thinking === undefined) return [];
   const meta = goldMeta(o, outKey ? [outKey] : []);
   return [record(outKey ? String(o[outKey]) : '', meta, item, thinking, first(o, ['finish_reason', 'stop_reason']))];

@@ -3,17 +3,18 @@ import type { TextSource } from '../source';
 import type { WorkOptions } from '../../work';
 import { byteLength, readRawLines } from './framing';
 import { emptyRecord, type TraceReader, type TraceRecord } from './record';
-import { splitThink } from './think';
+import { splitThink, THINK_CLOSE, THINK_OPEN } from './think';
 
 /**
- * Plain text or Markdown holding generations with `<think>` blocks (copied from a chat UI, printed
- * by a script, saved raw from a server). Each `<think>` starts a record that runs to the next one;
+ * Plain text or Markdown holding generations with `<think>` blocks, or reasoning in another of
+ * the conventions think.ts knows (copied from a chat UI, printed by a script, saved raw from a
+ * server). Each opening tag starts a record that runs to the next one;
  * text before the first is that record's prompt, unless it closes a thinking block itself (output
  * that began inside the thinking). A file without tags is one record, all answer.
  */
 
-const OPEN = /<think(?:ing)?>/;
-const CLOSE = /<\/think(?:ing)?>/;
+const OPEN = THINK_OPEN;
+const CLOSE = THINK_CLOSE;
 /** Preamble kept as a prompt only up to this size; beyond it, it is a record of its own. */
 const MAX_BUFFER = 64 * 1024 * 1024;
 

@@ -1,6 +1,7 @@
 /**
- * Reasoning inside text: `<think>…</think>` blocks (DeepSeek-R1, Qwen3, QwQ and their distills),
- * and the chat-template special tokens that raw generations keep around them.
+ * Reasoning inside text: `<think>…</think>` blocks (DeepSeek-R1, Qwen3, QwQ and their distills)
+ * and the other delimiters reasoning text is stored with, and the chat-template special tokens
+ * that raw generations keep around them.
  */
 
 /**
@@ -8,7 +9,33 @@
  * ChatML (`<|im_start|>assistant`), Llama 3 headers, Gemma turns, and end-of-text markers.
  */
 const TEMPLATE_TOKEN =
-  /<｜[^｜\n<>]{1,60}｜>|<\|im_start\|>(?:assistant|user|system)?\n?|<\|start_header_id\|>[a-z_]*<\|end_header_id\|>\n{0,2}|<\|(?:im_end|im_sep|endoftext|end_of_text|begin_of_text|eot_id|eom_id|endofprompt)\|>|<start_of_turn>(?:model|user)?\n?|<end_of_turn>/g;
+  /<｜[^｜\n<>]{1,60}｜>|<\|im_start\|>(?:assistant|user|system)?\n?|<\|start_header_id\|>[a-z_]*<\|end_header_id\|>\n{0,2}|<\|(?:im_end|im_sep|endoftext|end_of_text|begin_of_text|eot_id|eom_id|endofprompt|begin_of_solution|end_of_solution)\|>|<start_of_turn>(?:model|user)?\n?|<end_of_turn>/g;
+
+/**
+ * Where reasoning starts and ends in text, by the conventions in use: `<think>` (DeepSeek-R1,
+ * Qwen3, QwQ, their distills; `<thinking>` in prompted models), `<|begin_of_thought|>` with
+ * `<|begin_of_solution|>` around the answer (Sky-T1, Bespoke-Stratos and OpenThoughts
+ * datasets, as their system prompt asks), `<seed:think>` (ByteDance Seed-OSS), `[THINK]`
+ * (Mistral's Magistral) and `◁think▷` (Kimi). A file mixing them is taken as it comes.
+ */
+const OPEN_SOURCE = '<think(?:ing)?>|<\\|begin_of_thought\\|>|<seed:think>|\\[THINK\\]|◁think▷';
+const CLOSE_SOURCE = '<\\/think(?:ing)?>|<\\|end_of_thought\\|>|<\\/seed:think>|\\[\\/THINK\\]|◁\\/think▷';
+/** One reasoning opening tag, any convention (not global: safe to `test` from anywhere). */
+export const THINK_OPEN = new RegExp(OPEN_SOURCE);
+/** One reasoning closing tag, any convention. */
+export const THINK_CLOSE = new RegExp(CLOSE_SOURCE);
+
+/** Whether text may hold a reasoning tag: native substring scans, so untagged text pays no regex. */
+export function mayHoldThinkTag(text: string): boolean {
+  return (
+    text.indexOf('<think') >= 0 ||
+    text.indexOf('</think') >= 0 ||
+    text.indexOf('_of_thought|>') >= 0 ||
+    text.indexOf('think>') >= 0 ||
+    text.indexOf('THINK]') >= 0 ||
+    text.indexOf('think▷') >= 0
+  );
+}
 
 export interface ThinkSplit {
   thinking: string;
@@ -33,8 +60,8 @@ export function stripTemplateTokens(text: string, found: string[]): string {
   });
 }
 
-const OPEN = /<think(?:ing)?>/g;
-const CLOSE = /<\/think(?:ing)?>/g;
+const OPEN = new RegExp(OPEN_SOURCE, 'g');
+const CLOSE = new RegExp(CLOSE_SOURCE, 'g');
 
 /**
  * Splits a generation into thinking and answer. Handles every shape seen in practice: a closed
@@ -44,7 +71,7 @@ const CLOSE = /<\/think(?:ing)?>/g;
 export function splitThink(text: string): ThinkSplit {
   const templateTokens: string[] = [];
   const clean = stripTemplateTokens(text, templateTokens);
-  if (clean.indexOf('</think') < 0 && clean.indexOf('<think') < 0) {
+  if (!mayHoldThinkTag(clean) || (!THINK_OPEN.test(clean) && !THINK_CLOSE.test(clean))) {
     return { thinking: '', answer: clean.trim(), unclosed: false, tagged: false, templateTokens };
   }
   const thinking: string[] = [];

@@ -76,3 +76,31 @@ test('Inspect reasoning content blocks, redacted ones counted as present', async
   assert.deepEqual([r.id, r.model, r.thinking, r.answer, r.redactedThinkingBlocks, r.correct, r.truncated], ['7#2', 'anthropic/claude-sonnet-4-20250514', 'Think.', 'B', 1, false, true]);
   assert.equal(r.usage?.reasoning, 40);
 });
+
+test('OpenThoughts / Bespoke-Stratos rows: thinking between <|begin_of_thought|> markers, the solution as the answer', async () => {
+  const { reader, records, problems } = await read('dataset-openthoughts.jsonl');
+  assert.equal(reader?.id, 'dataset');
+  assert.deepEqual(problems, []);
+  assert.equal(records.length, 2);
+  assert.equal(records[0].thinking, 'Okay, so I need to add 1 through 10. The formula is n(n+1)/2.\n\nWait, let me double-check: 10 × 11 / 2 = 55.');
+  assert.equal(records[0].answer, 'The sum is $\\boxed{55}$.');
+  assert.equal(records[0].truncated, false);
+  assert.ok(records[0].prompt?.includes('sum of the first 10'));
+  // A thought never closed: the trace hit its budget.
+  assert.equal(records[1].thinking, 'Okay, 2^5 = 32. Hmm, 2·2·2·2·2 = 32, yes');
+  assert.equal(records[1].answer, '');
+  assert.equal(records[1].unclosedThink, true);
+  assert.equal(records[1].truncated, true);
+});
+
+test('OpenR1-Math rows: one record per generation (not the one in messages), with finish reasons', async () => {
+  const { records, problems } = await read('dataset-openr1.jsonl');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(records.map((r) => r.id), ['p-9#0', 'p-9#1']);
+  assert.deepEqual(records.map((r) => r.correct), [true, false]);
+  assert.deepEqual(records.map((r) => r.truncated), [false, true]);
+  assert.deepEqual(records.map((r) => r.finishReason), ['stop', 'length']);
+  assert.equal(records[0].reference, '12');
+  assert.equal(records[0].prompt, 'Compute 15% of 80.');
+  assert.equal(records[0].thinking, '10% of 80 is 8, 5% is 4, so 12.');
+});

@@ -70,6 +70,18 @@ test('think splitting and template tokens', () => {
   assert.deepEqual(found, ['<|im_start|>assistant', '<|im_end|>']);
 });
 
+test('reasoning delimited by the other conventions in use', () => {
+  const pick = (t: string) => { const s = splitThink(t); return [s.thinking, s.answer, s.unclosed, s.tagged]; };
+  // Sky-T1 / Bespoke-Stratos / OpenThoughts: the solution markers are dropped from the answer.
+  assert.deepEqual(pick('<|begin_of_thought|>\n\nA\n\n<|end_of_thought|>\n\n<|begin_of_solution|>\n\nB\n\n<|end_of_solution|>'), ['A', 'B', false, true]);
+  assert.deepEqual(pick('<seed:think>A</seed:think>B'), ['A', 'B', false, true]);
+  assert.deepEqual(pick('[THINK]A[/THINK]B'), ['A', 'B', false, true]);
+  assert.deepEqual(pick('◁think▷A◁/think▷B'), ['A', 'B', false, true]);
+  assert.deepEqual(pick('<|begin_of_thought|>A, still going'), ['A, still going', '', true, true]);
+  // The words alone are not tags.
+  assert.deepEqual(pick('I think the answer is 4; THINK again. <think'), ['', 'I think the answer is 4; THINK again. <think', false, false]);
+});
+
 test('files read as bytes give the same lines and offsets as text, across chunk boundaries', async () => {
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
