@@ -18,6 +18,8 @@ const OUTPUT_KEYS = ['response', 'output', 'completion', 'generation', 'generate
 const MULTI_KEYS = ['generations', 'responses', 'outputs', 'samples', 'completions'];
 const MULTI_CORRECT = ['correctness_math_verify', 'correctness', 'correct', 'is_correct', 'correctness_llama', 'scores', 'rewards'];
 const GOLD_KEYS = ['reference', 'gold', 'gold_answer', 'ground_truth', 'expected_answer', 'target', 'reference_answer', 'correct_answer', 'final_answer', 'answer', 'label', 'solution'];
+const PAIRED_THINKING = /_thinking_trajector(?:y|ies)$/;
+const SWITCH_VALUE = /^\s*(?:on|off|true|false|yes|no|enabled|disabled|none|auto|low|medium|high)\s*$/i;
 const ASSISTANT = new Set(['assistant', 'gpt', 'model', 'bot', 'chatbot']);
 const USER = new Set(['user', 'human']);
 
@@ -144,8 +146,20 @@ export function datasetRecords(o: Obj, item: Place): TraceRecord[] {
     const thinking = str(first(m, ['reasoning_content', 'reasoning', 'thinking']));
     return [record(textOf(m.content ?? m.value ?? m.text), { ...meta, prompt: meta.prompt ?? prompt }, item, thinking)];
   }
-  // Field-style rows.
-  const thinkKey = THINK_KEYS.find((k) => typeof o[k] === 'string' || (Array.isArray(o[k]) && typeof (o[k] as unknown[])[0] === 'string'));
+  // Per-model pairs in one row (s1K-1.1: `deepseek_thinking_trajectory` + `deepseek_attempt`
+  // graded by `deepseek_grade`, and the same for `gemini_`): one record per model.
+  const paired = Object.keys(o).filter((k) => PAIRED_THINKING.test(k) && textValue(o[k]) !== undefined);
+  if (paired.length > 0) {
+    const meta = goldMeta(o, []);
+    return paired.map((k) => {
+      const prefix = k.replace(PAIRED_THINKING, '');
+      const attempt = textValue(o[`${prefix}_attempt`] ?? o[`${prefix}_response`] ?? o[`${prefix}_answer`]) ?? '';
+      const correct = correctness(o[`${prefix}_grade`] ?? o[`${prefix}_correct`]);
+      return record(attempt, { ...meta, model: prefix, problemId: meta.problemId ?? meta.id, id: meta.id !== undefined ? `${meta.id}#${prefix}` : undefined, correct: correct ?? meta.correct }, item, textValue(o[k]));
+    });
+  }
+  // Field-style rows. A reasoning switch (Llama-Nemotron's `reasoning: "on"`) is not reasoning text.
+  const thinkKey = THINK_KEYS.find((k) => (typeof o[k] === 'string' && !SWITCH_VALUE.test(o[k] as string)) || (Array.isArray(o[k]) && typeof (o[k] as unknown[])[0] === 'string'));
   const thinkValue = thinkKey ? o[thinkKey] : undefined;
   const thinking = typeof thinkValue === 'string' ? thinkValue : Array.isArray(thinkValue) ? String(thinkValue[0]) : undefined;
   let outKey = OUTPUT_KEYS.find((k) => typeof o[k] === 'string');
@@ -187,3 +201,10 @@ export const datasetReader: TraceReader = {
     });
   },
 };
+
+/** A string, or the first string of a list (s1K keeps trajectories in one-element lists). */
+function textValue(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
+  return undefined;
+}

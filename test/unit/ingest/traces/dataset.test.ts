@@ -104,3 +104,15 @@ test('OpenR1-Math rows: one record per generation (not the one in messages), wit
   assert.equal(records[0].prompt, 'Compute 15% of 80.');
   assert.equal(records[0].thinking, '10% of 80 is 8, 5% is 4, so 12.');
 });
+
+test('s1K-1.1 rows give one record per model; a reasoning switch ("on") is not reasoning text', async () => {
+  const { records, problems } = await read('dataset-paired.jsonl');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(records.map((r) => r.model), ['gemini', 'deepseek', 'DeepSeek-R1']);
+  assert.equal(records[0].thinking, '2^7 = 2 · 2^6 = 2 · 64 = 128.');
+  assert.equal(records[1].answer, '**Answer:** $\\boxed{128}$');
+  assert.deepEqual(records.slice(0, 2).map((r) => [r.correct, r.reference, r.prompt]), [[true, '128', 'What is 2^7?'], [true, '128', 'What is 2^7?']]);
+  assert.equal(records[2].thinking, '3 + 4 = 7.');
+  assert.equal(records[2].answer, '7');
+  assert.equal(records[2].prompt, 'What is 3 + 4?');
+});
