@@ -10,7 +10,7 @@ import { THINK_CLOSE, THINK_OPEN } from './think';
  * (`problem`/`question` + `thinking`/`reasoning` + `response`/`solution`/`answer`), rows with
  * several generations per problem (`generations` + `correctness_*` lists, as in OpenR1-Math), and
  * lm-evaluation-harness `--log_samples` lines (`doc_id`, `resps`, `target`, metric fields), and
- * Inspect eval logs in JSON form (the `.eval` zip form is not read here).
+ * Inspect eval logs in JSON form (the `.eval` zip form is inspectEval.ts's, which reads its samples with inspectRecords).
  */
 
 const THINK_KEYS = ['thinking', 'reasoning', 'reasoning_content', 'thought', 'thoughts', 'cot', 'chain_of_thought', 'deepseek_reasoning', 'thinking_trajectory', 'thinking_trajectories', 'rationale'];
@@ -41,7 +41,7 @@ function goldMeta(o: Obj, used: readonly string[]): Meta {
  * with `reasoning` content blocks, usage (`reasoning_tokens`) and scores ('C'/'I' or numbers).
  * The whole log is one JSON document, so every record points at the document's lines.
  */
-function inspectRecords(o: Obj, item: Place): TraceRecord[] {
+export function inspectRecords(o: Obj, item: Place): TraceRecord[] {
   const ev = isObj(o.eval) ? o.eval : {};
   const out: TraceRecord[] = [];
   for (const sample of Array.isArray(o.samples) ? o.samples : []) {
