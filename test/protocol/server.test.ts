@@ -218,6 +218,14 @@ test('trace files: inlay hints per record, hover with the breakdown, symbols, le
   assert.ok(panel.panel.views.length > 0);
 });
 
+test('an Inspect .eval archive not open in an editor: the trace panel summarises it from disk', async () => {
+  const uri = uriOf(join(__dirname, '..', 'fixtures', 'eval', 'inspect-popularity.eval'));
+  const panel = await client.conn.sendRequest(PanelRequest, { uri, kind: 'trace' });
+  const text = JSON.stringify(panel.panel);
+  assert.ok(panel.panel.views.length > 0);
+  assert.match(text, /\b10 traces\b/, text.slice(0, 400));
+});
+
 test('training configs: the workspace sweep is fitted, then hovers, information diagnostics, code actions and the side panel', async () => {
   // A config beside a sweep, as in examples/: the server finds and fits the sweep by itself.
   const dir = mkdtempSync(join(tmpdir(), 'sl-config-'));
