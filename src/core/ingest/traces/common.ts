@@ -50,12 +50,12 @@ export function textOf(v: unknown): string {
   return '';
 }
 
-const ID_KEYS = ['id', 'custom_id', 'uid', 'sample_id', 'request_id', 'key', '_id', 'uuid'];
+const ID_KEYS = ['id', 'custom_id', 'uid', 'sample_id', 'request_id', 'key', '_id', 'uuid', 'idx'];
 const PROBLEM_KEYS = ['problem_id', 'question_id', 'task_id', 'prompt_id', 'doc_id', 'problem_idx', 'unique_id', 'instance_id', 'qid'];
 const MODEL_KEYS = ['model', 'model_name', 'model_id', 'generator'];
 const REFERENCE_KEYS = ['reference', 'gold', 'gold_answer', 'ground_truth', 'expected_answer', 'target', 'reference_answer', 'correct_answer', 'label'];
 const CORRECT_KEYS = ['correct', 'is_correct', 'correctness', 'passed', 'pass', 'exact_match', 'acc', 'accuracy', 'score', 'reward'];
-export const PROMPT_KEYS = ['prompt', 'problem', 'question', 'input', 'instruction', 'query'];
+export const PROMPT_KEYS = ['prompt', 'problem', 'question', 'input', 'instruction', 'query', 'origin_prompt'];
 
 /** Record metadata from the object that wraps (or is) the model output. */
 export interface Meta {
@@ -87,7 +87,8 @@ export function promptOf(o: Obj): string | undefined {
     // A chat prompt: the last user turn says what was asked.
     for (let i = p.length - 1; i >= 0; i--) {
       const m = p[i];
-      if (isObj(m) && (m.role === 'user' || m.role === undefined)) return textOf(m.content);
+      // OpenCompass writes turns as {role: 'HUMAN', prompt}.
+      if (isObj(m) && (m.role === undefined || /^(?:user|human)$/i.test(String(m.role)))) return textOf(m.content ?? m.prompt);
     }
   }
   return undefined;

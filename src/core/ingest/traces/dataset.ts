@@ -16,8 +16,14 @@ import { THINK_CLOSE, THINK_OPEN } from './think';
 const THINK_KEYS = ['thinking', 'reasoning', 'reasoning_content', 'thought', 'thoughts', 'cot', 'chain_of_thought', 'deepseek_reasoning', 'thinking_trajectory', 'thinking_trajectories', 'rationale'];
 const OUTPUT_KEYS = ['response', 'output', 'completion', 'generation', 'generated_text', 'model_output', 'prediction', 'attempt', 'model_answer', 'model_response'];
 const MULTI_KEYS = ['generations', 'responses', 'outputs', 'samples', 'completions'];
-const MULTI_CORRECT = ['correctness_math_verify', 'correctness', 'correct', 'is_correct', 'correctness_llama', 'scores', 'rewards'];
-const GOLD_KEYS = ['reference', 'gold', 'gold_answer', 'ground_truth', 'expected_answer', 'target', 'reference_answer', 'correct_answer', 'final_answer', 'answer', 'label', 'solution'];
+/**
+ * `code` holds the generations in the rows of the Qwen2.5-Math evaluation toolkit (and the many
+ * reasoning repositories built on it: `idx`, `question`, `gt`, `code`, `pred`, `score`), but is
+ * a common name for other things: only taken beside that toolkit's `pred` or `score` list.
+ */
+const TOOLKIT_KEY = 'code';
+const MULTI_CORRECT = ['correctness_math_verify', 'correctness', 'correct', 'is_correct', 'correctness_llama', 'scores', 'score', 'rewards'];
+const GOLD_KEYS = ['reference', 'gold', 'gold_answer', 'ground_truth', 'expected_answer', 'target', 'reference_answer', 'correct_answer', 'final_answer', 'gt', 'answer', 'refr', 'label', 'solution'];
 const PAIRED_THINKING = /_thinking_trajector(?:y|ies)$/;
 const SWITCH_VALUE = /^\s*(?:on|off|true|false|yes|no|enabled|disabled|none|auto|low|medium|high)\s*$/i;
 const ASSISTANT = new Set(['assistant', 'gpt', 'model', 'bot', 'chatbot']);
@@ -85,6 +91,11 @@ export function inspectRecords(o: Obj, item: Place): TraceRecord[] {
 
 /** One row → its records (empty when the row holds no model output). */
 export function datasetRecords(o: Obj, item: Place): TraceRecord[] {
+  // Records keyed by their index in one object, as OpenCompass writes predictions
+  // ({"0": {"origin_prompt": …, "prediction": …, "gold": …}, "1": …}).
+  if (isIndexMap(o)) {
+    return Object.entries(o).flatMap(([k, v]) => datasetRecords(v as Obj, item).map((r) => (r.id.startsWith('#') ? { ...r, id: k, problemId: r.problemId ?? k } : r)));
+  }
   if (Array.isArray(o.samples) && isObj(o.eval)) return inspectRecords(o, item);
   // lm-evaluation-harness sample.
   if (Array.isArray(o.resps) && ('doc_id' in o || 'doc' in o)) {
@@ -104,7 +115,9 @@ export function datasetRecords(o: Obj, item: Place): TraceRecord[] {
   }
   // Several generations per problem. Before chat rows: OpenR1-Math rows also carry `messages`,
   // whose assistant turn is just one of the generations.
-  const multiKey = MULTI_KEYS.find((k) => Array.isArray(o[k]) && (o[k] as unknown[]).some((x) => typeof x === 'string'));
+  const stringList = (k: string): boolean => Array.isArray(o[k]) && (o[k] as unknown[]).some((x) => typeof x === 'string');
+  const toolkitRow = stringList(TOOLKIT_KEY) && [o.pred, o.score].some((v) => Array.isArray(v) && v.length === (o[TOOLKIT_KEY] as unknown[]).length);
+  const multiKey = MULTI_KEYS.find(stringList) ?? (toolkitRow ? TOOLKIT_KEY : undefined);
   if (multiKey) {
     const gens = o[multiKey] as unknown[];
     const correctKey = MULTI_CORRECT.find((k) => Array.isArray(o[k]) && (o[k] as unknown[]).length === gens.length);
@@ -178,7 +191,12 @@ export const datasetReader: TraceReader = {
     if (!/\.(jsonl|ndjson|json)$/i.test(name)) return 0;
     const values = sampleHead(head);
     // A big Inspect log does not fit in the head: recognise its opening keys instead.
-    if (values.length === 0) return /^\s*\{\s*"version"\s*:\s*\d+,\s*"status"\s*:\s*"\w+",\s*"eval"\s*:\s*\{/.test(head) ? 0.6 : 0;
+    if (values.length === 0) {
+      if (/^\s*\{\s*"version"\s*:\s*\d+,\s*"status"\s*:\s*"\w+",\s*"eval"\s*:\s*\{/.test(head)) return 0.6;
+      // OpenCompass predictions whose first record is longer than the head.
+      if (/^\s*\{\s*"0"\s*:\s*\{/.test(head) && /"(?:prediction|origin_prompt)"\s*:/.test(head)) return 0.6;
+      return 0;
+    }
     let hits = 0;
     for (const v of values) {
       if (!isObj(v)) continue;
@@ -207,4 +225,14 @@ function textValue(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
   return undefined;
+}
+
+/** An object whose keys are all indices ("0", "1", …) and whose values are all objects. */
+function isIndexMap(o: Obj): boolean {
+  let n = 0;
+  for (const k in o) {
+    if (!/^\d+$/.test(k) || !isObj(o[k])) return false;
+    n++;
+  }
+  return n > 0;
 }

@@ -116,3 +116,29 @@ test('s1K-1.1 rows give one record per model; a reasoning switch ("on") is not r
   assert.equal(records[2].answer, '7');
   assert.equal(records[2].prompt, 'What is 3 + 4?');
 });
+
+test('Qwen2.5-Math evaluation toolkit rows: the generations in `code`, correctness from `score`, the reference from `gt`', async () => {
+  const { reader, records, problems } = await read('dataset-math-eval.jsonl');
+  assert.equal(reader?.id, 'dataset');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(records.map((r) => r.id), ['0#0', '0#1']);
+  assert.deepEqual(records.map((r) => r.correct), [true, false]);
+  assert.ok(records.every((r) => r.problemId === '0' && r.reference === '204'));
+  assert.match(records[0].answer, /boxed\{204\}/);
+});
+
+test('OpenCompass predictions: one object keyed by index, prompts from HUMAN turns', async () => {
+  const { reader, records, problems } = await read('opencompass-predictions.json');
+  assert.equal(reader?.id, 'dataset');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(records.map((r) => r.id), ['0', '1']);
+  assert.equal(records[0].thinking, '6 × 7 = 42. Wait, 7 × 6 = 42 too.');
+  assert.equal(records[0].answer, '\\boxed{42}');
+  assert.equal(records[0].reference, '42');
+  assert.equal(records[1].prompt, 'What is 2 + 2?');
+});
+
+test('a list named `code` without the toolkit’s pred/score lists is not read as generations', async () => {
+  const { records } = await readText('code.jsonl', '{"id": "c1", "code": ["print(1)", "print(2)"], "response": "ok"}\n');
+  assert.deepEqual(records.map((r) => [r.id, r.answer]), [['c1', 'ok']]);
+});
