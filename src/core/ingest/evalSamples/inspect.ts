@@ -1,4 +1,4 @@
-import { strFromU8, unzipSync } from 'fflate';
+import { INSPECT_BATCH, inspectSamples, openInspectArchive } from '../inspectArchive';
 import { ProblemSink } from '../problem';
 import type { TextSource } from '../source';
 import { Checkpoint } from '../../work';
@@ -192,9 +192,6 @@ async function readJsonLog(source: TextSource, options: EvalReadOptions): Promis
   return finish(source.name, samples, sink, ctx, extra);
 }
 
-/** Samples are decompressed a batch at a time, so a large log never sits in memory twice. */
-const ZIP_BATCH = 256;
-
 async function readZipLog(source: TextSource, options: EvalReadOptions): Promise<EvalSampleSet> {
   const sink = new ProblemSink(source.name);
   const ctx: SampleContext = { sink, header: {}, options, scorers: new Set(), dictScores: { count: 0 } };
@@ -204,21 +201,14 @@ async function readZipLog(source: TextSource, options: EvalReadOptions): Promise
     return finish(source.name, samples, sink, ctx, []);
   }
   const data = await source.bytes();
-  let names: string[] = [];
-  let headerText: string | undefined;
+  let archive;
   try {
-    const heads = unzipSync(data, {
-      filter: (f) => {
-        names.push(f.name);
-        return f.name === 'header.json' || f.name === '_journal/start.json';
-      },
-    });
-    const h = heads['header.json'] ?? heads['_journal/start.json'];
-    if (h) headerText = strFromU8(h);
+    archive = openInspectArchive(data);
   } catch (e) {
     sink.add({ line: 1, column: 1, severity: 'error', code: 'eval/bad-zip', message: `Not a readable zip archive (${String((e as Error).message ?? e)}).` });
     return finish(source.name, samples, sink, ctx, []);
   }
+  const { headerText, sampleNames: names } = archive;
   if (headerText !== undefined) {
     try {
       ctx.header = headerOf(obj(parseJson(headerText)));
@@ -226,18 +216,14 @@ async function readZipLog(source: TextSource, options: EvalReadOptions): Promise
       sink.add({ line: 1, column: 1, severity: 'warning', code: 'eval/bad-json', message: `header.json is not valid JSON (${errorReason(e)}); model and budget are unknown.` });
     }
   }
-  names = names.filter((n) => /^samples\/.+\.json$/.test(n)).sort(naturalOrder);
   const extra: EvalNote[] = [];
   if (names.length === 0) extra.push({ code: 'eval/no-samples-logged', message: 'This Inspect log has no samples/ entries; only aggregate scores exist.' });
   const checkpoint = new Checkpoint(options);
-  for (let b = 0; b < names.length; b += ZIP_BATCH) {
-    const batch = new Set(names.slice(b, b + ZIP_BATCH));
-    const files = unzipSync(data, { filter: (f) => batch.has(f.name) });
-    for (const member of batch) {
-      const bytes = files[member];
-      if (!bytes) continue;
+  for (let b = 0; b < names.length; b += INSPECT_BATCH) {
+    for (const [member, text] of inspectSamples(data, names, b, INSPECT_BATCH)) {
+      if (text === undefined) continue;
       try {
-        const raw = obj(parseJson(strFromU8(bytes)));
+        const raw = obj(parseJson(text));
         if (!raw) {
           sink.add({ line: 1, column: 1, severity: 'error', code: 'eval/not-an-object', message: `${member} is not a JSON object; skipped.` });
           continue;
@@ -251,11 +237,6 @@ async function readZipLog(source: TextSource, options: EvalReadOptions): Promise
     await checkpoint.tick(b / names.length, `Reading sample ${b}`);
   }
   return finish(source.name, samples, sink, ctx, extra);
-}
-
-/** `samples/10_epoch_1.json` after `samples/9_epoch_1.json`. */
-function naturalOrder(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
 }
 
 export const inspectLogReader: EvalSampleReader = {

@@ -1,4 +1,4 @@
-import { strFromU8, unzipSync } from 'fflate';
+import { INSPECT_BATCH, inspectSamples, openInspectArchive } from '../inspectArchive';
 import type { ProblemSink } from '../problem';
 import type { TextSource } from '../source';
 import { Checkpoint, type WorkOptions } from '../../work';
@@ -16,8 +16,6 @@ import type { TraceReader, TraceRecord } from './record';
  * sample; problems name the archive member.
  */
 
-/** Members are decompressed a batch at a time, so a large log is not held inflated all at once. */
-const BATCH = 256;
 const place = { line: 1, endLine: 1, byteStart: 0, byteEnd: 0 };
 
 export const inspectEvalReader: TraceReader = {
@@ -34,46 +32,36 @@ export const inspectEvalReader: TraceReader = {
     const parts: Buffer[] = [];
     for await (const c of source.byteChunks()) parts.push(c);
     const data = new Uint8Array(Buffer.concat(parts));
-    let names: string[] = [];
-    let header: Obj = {};
+    let archive;
     try {
-      const heads = unzipSync(data, {
-        filter: (f) => {
-          names.push(f.name);
-          return f.name === 'header.json' || f.name === '_journal/start.json';
-        },
-      });
-      const h = heads['header.json'] ?? heads['_journal/start.json'];
-      if (h) {
-        try {
-          const parsed: unknown = JSON.parse(strFromU8(h));
-          if (isObj(parsed)) header = parsed;
-        } catch (e) {
-          sink.add({ line: 1, column: 1, severity: 'warning', code: 'trace/bad-json', message: `header.json is not valid JSON (${(e as Error).message}): the model is unknown.` });
-        }
-      }
+      archive = openInspectArchive(data);
     } catch (e) {
       sink.add({ line: 1, column: 1, severity: 'error', code: 'trace/bad-zip', message: `Not a readable zip archive, as an Inspect .eval log should be (${(e as Error).message}).` });
       return;
     }
+    let header: Obj = {};
+    if (archive.headerText !== undefined) {
+      try {
+        const parsed: unknown = JSON.parse(archive.headerText);
+        if (isObj(parsed)) header = parsed;
+      } catch (e) {
+        sink.add({ line: 1, column: 1, severity: 'warning', code: 'trace/bad-json', message: `header.json is not valid JSON (${(e as Error).message}): the model is unknown.` });
+      }
+    }
     const ev = isObj(header.eval) ? header.eval : {};
-    names = names.filter((n) => /^samples\/.+\.json$/.test(n)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const names = archive.sampleNames;
     if (names.length === 0) {
       sink.add({ line: 1, column: 1, severity: 'warning', code: 'trace/no-samples', message: 'This Inspect log has no samples/ entries (it was written without samples): there is no model output to read.' });
       return;
     }
     const checkpoint = new Checkpoint(work ?? {});
     let index = 0;
-    for (let b = 0; b < names.length; b += BATCH) {
-      const batch = names.slice(b, b + BATCH);
-      const wanted = new Set(batch);
-      const files = unzipSync(data, { filter: (f) => wanted.has(f.name) });
-      for (const member of batch) {
-        const bytes = files[member];
-        if (!bytes) continue;
+    for (let b = 0; b < names.length; b += INSPECT_BATCH) {
+      for (const [member, text] of inspectSamples(data, names, b, INSPECT_BATCH)) {
+        if (text === undefined) continue;
         let sample: unknown;
         try {
-          sample = JSON.parse(strFromU8(bytes));
+          sample = JSON.parse(text);
         } catch (e) {
           sink.add({ line: 1, column: 1, severity: 'error', code: 'trace/bad-json', message: `${member}: not valid JSON (${(e as Error).message}); the other samples are read.` });
           continue;
