@@ -69,6 +69,10 @@ const CLOSE = new RegExp(CLOSE_SOURCE, 'g');
  * closing tag (R1's template puts `<think>` in the prompt, so the output starts inside it).
  */
 export function splitThink(text: string): ThinkSplit {
+  if (text.indexOf('<|channel|>') >= 0 || (text.startsWith('analysis') && text.indexOf('assistantfinal') > 0)) {
+    const harmony = splitHarmony(text);
+    if (harmony) return harmony;
+  }
   const templateTokens: string[] = [];
   const clean = stripTemplateTokens(text, templateTokens);
   if (!mayHoldThinkTag(clean) || (!THINK_OPEN.test(clean) && !THINK_CLOSE.test(clean))) {
@@ -126,4 +130,45 @@ function findFrom(re: RegExp, s: string, from: number): { index: number; length:
   re.lastIndex = from;
   const m = re.exec(s);
   return m ? { index: m.index, length: m[0].length } : undefined;
+}
+
+/** A message of OpenAI's harmony format: its channel, and where its text starts and ends. */
+const HARMONY_MESSAGE = /<\|channel\|>(\w+)[^<]*(?:<\|constrain\|>[^<]*)?<\|message\|>/g;
+const HARMONY_END = /<\|(?:end|return|call)\|>|<\|start\|>/g;
+
+/**
+ * gpt-oss output in OpenAI's harmony format, as raw generations keep it: messages on channels,
+ * `<|channel|>analysis<|message|>…<|end|>` the reasoning, `final` (and `commentary`, tool calls
+ * and preambles) what the user sees. Servers that drop special tokens leave `analysis…
+ * assistantfinal…`, which is split the same way. A last analysis message without its end is a
+ * trace cut off mid-thought. Undefined when the text has no harmony messages after all.
+ */
+function splitHarmony(text: string): ThinkSplit | undefined {
+  const thinking: string[] = [];
+  const answer: string[] = [];
+  const templateTokens: string[] = [];
+  let unclosed = false;
+  if (text.indexOf('<|channel|>') < 0) {
+    // Special tokens dropped: "analysis<reasoning>assistantfinal<answer>".
+    const cut = text.indexOf('assistantfinal');
+    return { thinking: text.slice('analysis'.length, cut).trim(), answer: text.slice(cut + 'assistantfinal'.length).trim(), unclosed: false, tagged: true, templateTokens: ['analysis', 'assistantfinal'] };
+  }
+  HARMONY_MESSAGE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let found = false;
+  while ((m = HARMONY_MESSAGE.exec(text)) !== null) {
+    found = true;
+    templateTokens.push(m[0]);
+    const start = m.index + m[0].length;
+    HARMONY_END.lastIndex = start;
+    const end = HARMONY_END.exec(text);
+    const body = text.slice(start, end ? end.index : text.length).trim();
+    if (m[1] === 'analysis') {
+      if (body !== '') thinking.push(body);
+      if (!end) unclosed = true;
+    } else if (body !== '') answer.push(body);
+    HARMONY_MESSAGE.lastIndex = end ? end.index : text.length;
+  }
+  if (!found) return undefined;
+  return { thinking: thinking.join('\n\n'), answer: answer.join('\n\n'), unclosed, tagged: true, templateTokens };
 }

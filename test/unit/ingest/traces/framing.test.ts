@@ -78,6 +78,11 @@ test('reasoning delimited by the other conventions in use', () => {
   assert.deepEqual(pick('[THINK]A[/THINK]B'), ['A', 'B', false, true]);
   assert.deepEqual(pick('◁think▷A◁/think▷B'), ['A', 'B', false, true]);
   assert.deepEqual(pick('<|begin_of_thought|>A, still going'), ['A, still going', '', true, true]);
+  // gpt-oss in OpenAI's harmony format, raw and with special tokens dropped by the server.
+  assert.deepEqual(pick('<|start|>assistant<|channel|>analysis<|message|>We need 2+2. It is 4.<|end|><|start|>assistant<|channel|>final<|message|>4<|return|>'), ['We need 2+2. It is 4.', '4', false, true]);
+  assert.deepEqual(pick('<|channel|>analysis<|message|>Still thinking about'), ['Still thinking about', '', true, true]);
+  assert.deepEqual(pick('analysisWe need 2+2. It is 4.assistantfinal4'), ['We need 2+2. It is 4.', '4', false, true]);
+  assert.deepEqual(pick('<|channel|>commentary to=functions.add <|constrain|>json<|message|>{"a":2}<|call|>'), ['', '{"a":2}', false, true]);
   // The words alone are not tags.
   assert.deepEqual(pick('I think the answer is 4; THINK again. <think'), ['', 'I think the answer is 4; THINK again. <think', false, false]);
 });
