@@ -2,7 +2,7 @@ import { sampleHead, type JsonItem } from './framing';
 import { applyMeta, correctness, finishRecord, first, idString, isObj, metaOf, normalizeFinish, positioned, setOutputText, str, textOf, type Meta, type Obj } from './common';
 import { notAnObject, readJsonRecords, unrecognized } from './jsonReader';
 import { emptyRecord, type TraceReader, type TraceRecord } from './record';
-import { THINK_CLOSE, THINK_OPEN } from './think';
+import { THINK_TAG } from './think';
 
 /**
  * Traces as people store them in datasets: chat rows (`messages` / ShareGPT `conversations` whose
@@ -177,7 +177,7 @@ export function datasetRecords(o: Obj, item: Place): TraceRecord[] {
   const thinking = typeof thinkValue === 'string' ? thinkValue : Array.isArray(thinkValue) ? String(thinkValue[0]) : undefined;
   let outKey = OUTPUT_KEYS.find((k) => typeof o[k] === 'string');
   if (!outKey && thinking !== undefined) outKey = ['solution', 'answer'].find((k) => typeof o[k] === 'string');
-  if (!outKey && typeof o.solution === 'string' && (THINK_OPEN.test(o.solution) || THINK_CLOSE.test(o.solution))) outKey = 'solution';
+  if (!outKey && typeof o.solution === 'string' && THINK_TAG.test(o.solution)) outKey = 'solution';
   if (!outKey && thinking === undefined) return [];
   const meta = goldMeta(o, outKey ? [outKey] : []);
   return [record(outKey ? String(o[outKey]) : '', meta, item, thinking, first(o, ['finish_reason', 'stop_reason']))];

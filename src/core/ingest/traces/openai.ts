@@ -21,7 +21,7 @@ import {
 } from './common';
 import { notAnObject, readJsonRecords, unrecognized, type ValueHandler } from './jsonReader';
 import { emptyRecord, type TraceReader, type TraceRecord } from './record';
-import { splitThink, THINK_CLOSE, THINK_OPEN } from './think';
+import { splitThink, THINK_TAG } from './think';
 
 /**
  * OpenAI API outputs: Chat Completions objects (`usage.completion_tokens_details.reasoning_tokens`),
@@ -189,7 +189,7 @@ export function scoreOpenAiShapes(values: unknown[], head: string): { openai: nu
     if (isChatCompletion(o) || isChatChunk(o)) {
       chat++;
       const text = JSON.stringify(o.choices).slice(0, 20000);
-      if (/"reasoning_content"|"reasoning"\s*:/.test(text) || THINK_OPEN.test(text) || THINK_CLOSE.test(text) || /deepseek|qwen|qwq|llama|mistral|gemma|phi-|glm|kimi|minimax|hermes|nemotron|r1/i.test(String(o.model ?? ''))) open++;
+      if (/"reasoning_content"|"reasoning"\s*:/.test(text) || THINK_TAG.test(text) || /deepseek|qwen|qwq|llama|mistral|gemma|phi-|glm|kimi|minimax|hermes|nemotron|r1/i.test(String(o.model ?? ''))) open++;
     } else if (isResponsesObject(o) || o.type === 'response.completed') responses++;
   }
   const n = values.length;
