@@ -21,7 +21,7 @@ async function summarize(path: string, name: string, options: TraceCommandOption
     throw new UsageError(`no such file: ${name}`);
   }
   if (options.tokenizer && !isBundledTokenizerId(options.tokenizer) && !/^(file|estimate):/.test(options.tokenizer)) {
-    throw new UsageError(`--tokenizer expects one of ${bundledTokenizers.map((t) => t.id).join(', ')}, file:PATH/tokenizer.json or estimate:claude, got '${options.tokenizer}'`);
+    throw new UsageError(`--tokenizer expects one of ${bundledTokenizers.map((t) => t.id).join(', ')}, file:PATH/tokenizer.json, estimate:claude or estimate:gemini, got '${options.tokenizer}'`);
   }
   // Big files are split across worker threads (dist/traceWorker.js beside this bundle).
   return summarizeTraceFile(path, { tokenizer: options.tokenizer }, name);

@@ -19,7 +19,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../package.json';
 import { traceProblems, type FileAnalysis } from '../core/analysis';
-import { bundledTokenizers, defaultPriceRows, findCachedTokenizers, type PriceRow } from '../core/tokens';
+import { bundledTokenizers, defaultPriceRows, ESTIMATED_FAMILIES, estimateTitle, findCachedTokenizers, type PriceRow } from '../core/tokens';
 import { fileSummaryPanel, inlayText, type FileTraceSummary, type TraceOptions } from '../core/traces';
 import { samplesFromTraces } from '../core/ingest/evalSamples';
 import type { Problem } from '../core/ingest/problem';
@@ -272,7 +272,12 @@ connection.onNotification(FileTraceOptionsNotification, (o) => {
 });
 
 connection.onRequest(TraceChoicesRequest, async () => ({
-  tokenizers: [...bundledTokenizers.map((t) => ({ id: t.id, title: t.title })), ...findCachedTokenizers().map((t) => ({ id: `file:${t.path}`, title: `${t.repo} (Hugging Face cache)` }))],
+  tokenizers: [
+    ...bundledTokenizers.map((t) => ({ id: t.id, title: t.title })),
+    ...findCachedTokenizers().map((t) => ({ id: `file:${t.path}`, title: `${t.repo} (Hugging Face cache)` })),
+    // Families without a public tokenizer: counts marked as estimates.
+    ...Object.keys(ESTIMATED_FAMILIES).map((f) => ({ id: `estimate:${f}`, title: estimateTitle(f) })),
+  ],
   priceRows: [...(await getSettings()).traces.prices.map((r) => ({ id: r.id, provider: r.provider ?? 'settings' })), ...defaultPriceRows.map((r) => ({ id: r.id, provider: r.provider, note: r.note }))],
 }));
 

@@ -30,6 +30,25 @@ export class ScaledEstimate implements TokenCounter {
 
 export const CLAUDE_ESTIMATE_FACTOR = 1.25;
 
+/**
+ * Model families without a public tokenizer, and the factor on the o200k count that estimates
+ * theirs. Gemini's tokenizer is not published either (Gemma's, which is, is a different model's);
+ * with no public comparison to cite, its estimate is the o200k count unscaled.
+ */
+export const ESTIMATED_FAMILIES: Readonly<Record<string, { title: string; factor: number }>> = {
+  claude: { title: 'Claude', factor: CLAUDE_ESTIMATE_FACTOR },
+  gemini: { title: 'Gemini', factor: 1 },
+};
+
+/** How an estimate names itself wherever its counts show. */
+export function estimateTitle(family: string, factor = ESTIMATED_FAMILIES[family]?.factor ?? 1): string {
+  return `${ESTIMATED_FAMILIES[family]?.title ?? family} (estimate: o200k${factor === 1 ? ' count' : ` × ${factor}`})`;
+}
+
+export function familyEstimate(family: string, factor = ESTIMATED_FAMILIES[family]?.factor ?? 1): ScaledEstimate {
+  return new ScaledEstimate(`estimate:${family}`, estimateTitle(family, factor), loadTokenizer('o200k_base'), factor);
+}
+
 export function claudeEstimate(factor = CLAUDE_ESTIMATE_FACTOR): ScaledEstimate {
-  return new ScaledEstimate('estimate:claude', `Claude (estimate: o200k × ${factor})`, loadTokenizer('o200k_base'), factor);
+  return familyEstimate('claude', factor);
 }

@@ -7,7 +7,7 @@
 export interface ModelRule {
   /** Glob over the normalized model name (lower case, provider prefix removed); `*` is any run. */
   match: string;
-  /** A bundled tokenizer id, `file:<path to tokenizer.json>`, or `estimate:claude`. */
+  /** A bundled tokenizer id, `file:<path to tokenizer.json>`, or `estimate:claude` / `estimate:gemini`. */
   tokenizer: string;
   note?: string;
 }
@@ -44,6 +44,7 @@ export const defaultModelRules: readonly ModelRule[] = [
   { match: 'llama3*', tokenizer: 'llama3' },
   { match: 'meta-llama-3*', tokenizer: 'llama3' },
   { match: 'claude*', tokenizer: 'estimate:claude', note: 'no public tokenizer: reported usage, else an estimate' },
+  { match: 'gemini*', tokenizer: 'estimate:gemini', note: 'no public tokenizer: reported usage, else an estimate' },
 ];
 
 /**

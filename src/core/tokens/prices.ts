@@ -33,6 +33,7 @@ const OPENAI = 'https://platform.openai.com/docs/pricing';
 const OPENAI_DATE = '2025-08-07';
 const ANTHROPIC = 'https://docs.anthropic.com/en/docs/about-claude/pricing';
 const DEEPSEEK = 'https://api-docs.deepseek.com/quick_start/pricing-details-usd';
+const GOOGLE = 'https://ai.google.dev/gemini-api/docs/pricing';
 
 function openai(model: string, models: string[], input: number, cachedInput: number, output: number): PriceRow {
   return { id: `openai/${model}@${OPENAI_DATE}`, provider: 'OpenAI', models, input, cachedInput, output, asOf: OPENAI_DATE, source: OPENAI };
@@ -62,6 +63,11 @@ export const defaultPriceRows: readonly PriceRow[] = [
   // DeepSeek's standard (non-discount) prices after 2025-02-08; DeepSeek has repriced since.
   { id: 'deepseek/deepseek-reasoner@2025-02-09', provider: 'DeepSeek', models: ['deepseek-reasoner'], input: 0.55, cachedInput: 0.14, output: 2.19, asOf: '2025-02-09', source: DEEPSEEK, note: 'DeepSeek-R1; CoT and answer billed alike' },
   { id: 'deepseek/deepseek-chat@2025-02-09', provider: 'DeepSeek', models: ['deepseek-chat'], input: 0.27, cachedInput: 0.07, output: 1.1, asOf: '2025-02-09', source: DEEPSEEK, note: 'DeepSeek-V3' },
+  // Google, Gemini API paid tier, as listed when Gemini 2.5 Pro and Flash became generally available;
+  // output prices include thinking tokens. Cache prices are not listed here (they changed since).
+  { id: 'google/gemini-2.5-pro@2025-06-17', provider: 'Google', models: ['gemini-2.5-pro*'], input: 1.25, output: 10, asOf: '2025-06-17', source: GOOGLE, note: 'prompts up to 200K tokens' },
+  { id: 'google/gemini-2.5-flash-lite@2025-06-17', provider: 'Google', models: ['gemini-2.5-flash-lite*'], input: 0.1, output: 0.4, asOf: '2025-06-17', source: GOOGLE },
+  { id: 'google/gemini-2.5-flash@2025-06-17', provider: 'Google', models: ['gemini-2.5-flash'], input: 0.3, output: 2.5, asOf: '2025-06-17', source: GOOGLE },
 ];
 
 /** The row for a model: caller rows first, then the defaults. */

@@ -26,6 +26,7 @@ test('model names choose their tokenizer family', () => {
     ['meta-llama/Llama-3.1-8B-Instruct', 'llama3'],
     ['claude-sonnet-4-5-20250929', 'estimate:claude'],
     ['anthropic.claude-3-5-sonnet-20240620-v1:0', 'estimate:claude'],
+    ['gemini-2.5-pro', 'estimate:gemini'],
     ['mistral-large', undefined],
   ];
   for (const [model, expected] of cases) assert.equal(tokenizerForModel(model)?.tokenizer, expected, model);
@@ -45,6 +46,12 @@ test('Claude counts are estimates and say so', () => {
   assert.equal(counterFor('estimate:claude@2').count('hello'), 2 * loadTokenizer('o200k_base').count('hello'));
   assert.equal(counterFor('o200k_base').exact, true);
   assert.throws(() => counterFor('nope'), /Unknown tokenizer/);
+  assert.throws(() => counterFor('estimate:nope'), /Unknown tokenizer/);
+  // Gemini: the o200k count, marked as an estimate.
+  const g = counterFor('estimate:gemini');
+  assert.equal(g.exact, false);
+  assert.match(g.title, /^Gemini \(estimate/);
+  assert.equal(g.count('hello world, this is a test'), loadTokenizer('o200k_base').count('hello world, this is a test'));
 });
 
 test('every price row names its source and the date its prices were published', () => {
