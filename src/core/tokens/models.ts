@@ -16,6 +16,14 @@ export const defaultModelRules: readonly ModelRule[] = [
   // Distilled models keep their base model's vocabulary, whatever the name says first.
   { match: '*r1-distill-qwen*', tokenizer: 'qwen3', note: 'DeepSeek-R1-Distill-Qwen: Qwen2.5 vocabulary with <think> as one token' },
   { match: '*r1-distill-llama*', tokenizer: 'llama3', note: 'DeepSeek-R1-Distill-Llama: Llama 3 vocabulary' },
+  // Ollama's deepseek-r1 tags below 671b are the distills (8b: the Qwen3-8B one since 2025-05-28).
+  { match: 'deepseek-r1:1.5b*', tokenizer: 'qwen3', note: 'Ollama tag of DeepSeek-R1-Distill-Qwen-1.5B' },
+  { match: 'deepseek-r1:7b*', tokenizer: 'qwen3', note: 'Ollama tag of DeepSeek-R1-Distill-Qwen-7B' },
+  { match: 'deepseek-r1:8b*', tokenizer: 'qwen3', note: 'Ollama tag of DeepSeek-R1-0528-Qwen3-8B' },
+  { match: 'deepseek-r1:latest', tokenizer: 'qwen3', note: 'Ollama: latest is the 8b tag' },
+  { match: 'deepseek-r1:14b*', tokenizer: 'qwen3', note: 'Ollama tag of DeepSeek-R1-Distill-Qwen-14B' },
+  { match: 'deepseek-r1:32b*', tokenizer: 'qwen3', note: 'Ollama tag of DeepSeek-R1-Distill-Qwen-32B' },
+  { match: 'deepseek-r1:70b*', tokenizer: 'llama3', note: 'Ollama tag of DeepSeek-R1-Distill-Llama-70B' },
   { match: 'gpt-4o*', tokenizer: 'o200k_base' },
   { match: 'chatgpt-4o*', tokenizer: 'o200k_base' },
   { match: 'gpt-4.1*', tokenizer: 'o200k_base' },

@@ -27,6 +27,10 @@ test('model names choose their tokenizer family', () => {
     ['claude-sonnet-4-5-20250929', 'estimate:claude'],
     ['anthropic.claude-3-5-sonnet-20240620-v1:0', 'estimate:claude'],
     ['gemini-2.5-pro', 'estimate:gemini'],
+    // Ollama tags of DeepSeek-R1 below 671b are the distills.
+    ['deepseek-r1:7b', 'qwen3'],
+    ['deepseek-r1:70b', 'llama3'],
+    ['deepseek-r1:671b', 'deepseek_r1'],
     ['mistral-large', undefined],
   ];
   for (const [model, expected] of cases) assert.equal(tokenizerForModel(model)?.tokenizer, expected, model);

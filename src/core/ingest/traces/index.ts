@@ -5,6 +5,7 @@ import { anthropicReader } from './anthropic';
 import { datasetReader } from './dataset';
 import { geminiReader } from './gemini';
 import { inspectEvalReader } from './inspectEval';
+import { ollamaReader } from './ollama';
 import { openAiReader } from './openai';
 import { openModelsReader } from './openModels';
 import { plainTextReader } from './plainText';
@@ -15,7 +16,7 @@ export { splitThink, stripTemplateTokens, type ThinkSplit } from './think';
 export { readJsonItems, readRawLines, traceFileSource, type ByteSource, type JsonItem, type RawLine } from './framing';
 
 /** Every trace format, one module each. Order only breaks ties. */
-export const traceReaders: readonly TraceReader[] = [openAiReader, anthropicReader, geminiReader, openModelsReader, datasetReader, inspectEvalReader, plainTextReader];
+export const traceReaders: readonly TraceReader[] = [openAiReader, anthropicReader, geminiReader, ollamaReader, openModelsReader, datasetReader, inspectEvalReader, plainTextReader];
 
 /** The reader most sure it can read a file, with its score; undefined when none scores above 0. */
 export function detectTraceReader(name: string, head: string): { reader: TraceReader; score: number } | undefined {
@@ -45,7 +46,7 @@ export async function openTraces(source: TextSource, options: ReadTracesOptions 
   const sink = options.sink ?? new ProblemSink(source.name);
   const reader = options.reader ?? detectTraceReader(source.name, await readHead(source))?.reader;
   if (!reader) {
-    sink.add({ line: 1, column: 1, severity: 'error', code: 'trace/unknown-format', message: 'Not a trace file Scaling Lens recognises (OpenAI, Anthropic, Gemini, open-model server outputs, trace datasets, Inspect logs, or text with <think> blocks).' });
+    sink.add({ line: 1, column: 1, severity: 'error', code: 'trace/unknown-format', message: 'Not a trace file Scaling Lens recognises (OpenAI, Anthropic, Gemini, Ollama, open-model server outputs, trace datasets, Inspect logs, or text with <think> blocks).' });
     return { reader, sink, records: empty() };
   }
   return { reader, sink, records: reader.read(source, sink, options) };
