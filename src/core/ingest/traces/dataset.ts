@@ -172,9 +172,11 @@ export function datasetRecords(o: Obj, item: Place): TraceRecord[] {
     });
   }
   // Field-style rows. A reasoning switch (Llama-Nemotron's `reasoning: "on"`) is not reasoning text.
-  const thinkKey = THINK_KEYS.find((k) => (typeof o[k] === 'string' && !SWITCH_VALUE.test(o[k] as string)) || (Array.isArray(o[k]) && typeof (o[k] as unknown[])[0] === 'string'));
-  const thinkValue = thinkKey ? o[thinkKey] : undefined;
-  const thinking = typeof thinkValue === 'string' ? thinkValue : Array.isArray(thinkValue) ? String(thinkValue[0]) : undefined;
+  const thinkKey = THINK_KEYS.find((k) => {
+    const t = textValue(o[k]);
+    return t !== undefined && !SWITCH_VALUE.test(t);
+  });
+  const thinking = thinkKey ? textValue(o[thinkKey]) : undefined;
   let outKey = OUTPUT_KEYS.find((k) => typeof o[k] === 'string');
   if (!outKey && thinking !== undefined) outKey = ['solution', 'answer'].find((k) => typeof o[k] === 'string');
   if (!outKey && typeof o.solution === 'string' && THINK_TAG.test(o.solution)) outKey = 'solution';

@@ -1,9 +1,8 @@
 import type { ProblemSink } from '../problem';
 import { sampleHead } from './framing';
-import { applyMeta, finishRecord, isObj, mergeMeta, metaOf, num, positioned, str, type Meta, type Obj } from './common';
+import { applyMeta, finishRecord, isObj, mergeMeta, metaOf, num, positioned, setOutputText, str, type Meta, type Obj } from './common';
 import { notAnObject, readJsonRecords, unrecognized, type ValueHandler } from './jsonReader';
 import { emptyRecord, type ReportedUsage, type TraceReader, type TraceRecord } from './record';
-import { splitThink } from './think';
 
 /**
  * Google Gemini API outputs (`generateContent` responses): `candidates[].content.parts`, where
@@ -53,13 +52,9 @@ function responseRecords(o: Obj, index: number): TraceRecord[] {
       // A thought signature alone (thoughtSignature without text) is reasoning not returned.
       else if (typeof p.thoughtSignature === 'string') r.encryptedReasoning = true;
     }
-    const split = splitThink(text.join(''));
-    r.thinking = [...thinking, split.thinking].filter((t) => t !== '').join('\n\n');
+    setOutputText(r, text.join(''), thinking.length > 0 ? thinking.join('\n\n') : undefined);
     // Gemini returns summaries of its thoughts, not the thoughts.
-    r.thinkingKind = thinking.length > 0 ? 'summary' : split.thinking !== '' ? 'raw' : 'none';
-    r.answer = split.answer;
-    r.templateTokens = split.templateTokens;
-    r.unclosedThink = split.unclosed;
+    if (thinking.length > 0) r.thinkingKind = 'summary';
     const finish = str(c.finishReason);
     r.finishReason = finish === 'MAX_TOKENS' ? 'length' : finish === 'STOP' ? 'stop' : finish?.toLowerCase();
     // Usage is per response: it goes on its first candidate.

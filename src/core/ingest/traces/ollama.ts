@@ -1,9 +1,8 @@
 import type { ProblemSink } from '../problem';
 import { sampleHead, type JsonItem } from './framing';
-import { finishRecord, isObj, normalizeFinish, num, positioned, str, type Obj } from './common';
+import { finishRecord, isObj, normalizeFinish, num, positioned, setOutputText, str, type Obj } from './common';
 import { notAnObject, readJsonRecords, unrecognized, type ValueHandler } from './jsonReader';
 import { emptyRecord, type TraceReader, type TraceRecord } from './record';
-import { splitThink } from './think';
 
 /**
  * Ollama's native API outputs, as local reasoning models (deepseek-r1, qwen3, gpt-oss) write
@@ -47,13 +46,7 @@ function handler(): ValueHandler {
   const record = (p: Pending, end: JsonItem, final: Obj | undefined): TraceRecord => {
     const r = emptyRecord('ollama', 0);
     r.model = p.model;
-    const split = splitThink(p.content.join(''));
-    const separate = p.thinking.join('');
-    r.thinking = [separate, split.thinking].filter((t) => t !== '').join('\n\n');
-    r.thinkingKind = r.thinking !== '' ? 'raw' : 'none';
-    r.answer = split.answer;
-    r.templateTokens = split.templateTokens;
-    r.unclosedThink = split.unclosed;
+    setOutputText(r, p.content.join(''), p.thinking.length > 0 ? p.thinking.join('') : undefined);
     r.toolCalls = p.toolCalls;
     if (final) {
       r.finishReason = normalizeFinish(final.done_reason);
