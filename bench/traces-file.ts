@@ -106,8 +106,11 @@ async function childFileCount(path: string, rawMb: number): Promise<void> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let tokens = 0;
+  // The model → counter choice once per model, as the analyzer caches it.
+  const byModel = new Map<string | undefined, ReturnType<typeof counterFor>>();
   for await (const r of reader.read(traceFileSource(path, path, 0, end), new ProblemSink(path), {})) {
-    const counter = counterFor(tokenizerForModel(r.model)?.tokenizer ?? 'o200k_base');
+    let counter = byModel.get(r.model);
+    if (!counter) byModel.set(r.model, (counter = counterFor(tokenizerForModel(r.model)?.tokenizer ?? 'o200k_base')));
     if (r.thinking) tokens += counter.count(r.thinking);
     if (r.answer) tokens += counter.count(r.answer);
   }
