@@ -71,7 +71,8 @@ function unwrap(o: Obj): { response: Obj; meta: Meta } | undefined {
     if (isResponse(o)) return { response: o, meta };
     const inner = isObj(o.response) ? o.response : undefined;
     if (!inner) return undefined;
-    meta = mergeMeta(meta, { ...metaOf(o), id: str(o.key) ?? metaOf(o).id, prompt: metaOf(o).prompt ?? requestPrompt(o.request) });
+    const own = metaOf(o);
+    meta = mergeMeta(meta, { ...own, id: str(o.key) ?? own.id, prompt: own.prompt ?? requestPrompt(o.request) });
     o = inner;
   }
   return isResponse(o) ? { response: o, meta } : undefined;

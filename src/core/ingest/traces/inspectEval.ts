@@ -31,7 +31,7 @@ export const inspectEvalReader: TraceReader = {
     }
     const parts: Buffer[] = [];
     for await (const c of source.byteChunks()) parts.push(c);
-    const data = new Uint8Array(Buffer.concat(parts));
+    const data: Uint8Array = Buffer.concat(parts);
     let archive;
     try {
       archive = openInspectArchive(data);
