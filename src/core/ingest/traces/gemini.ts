@@ -1,5 +1,5 @@
 import type { ProblemSink } from '../problem';
-import { sampleHead } from './framing';
+import { sampleHead, type JsonItem } from './framing';
 import { applyMeta, finishRecord, isObj, mergeMeta, metaOf, num, positioned, setOutputText, str, type Meta, type Obj } from './common';
 import { notAnObject, readJsonRecords, unrecognized, type ValueHandler } from './jsonReader';
 import { emptyRecord, type ReportedUsage, type TraceReader, type TraceRecord } from './record';
@@ -9,7 +9,9 @@ import { emptyRecord, type ReportedUsage, type TraceReader, type TraceRecord } f
  * parts marked `thought: true` are the thinking (summaries of it, returned with
  * `includeThoughts`), and `usageMetadata` with `thoughtsTokenCount`; one per line or in a JSON
  * array, wrapped as the Gemini API's batch output writes them (`{key, response}`) or as Vertex
- * AI batch prediction does (`{request, response, status}`, the prompt taken from the request).
+ * AI batch prediction does (`{request, response, status}`, the prompt taken from the request),
+ * and streamed (`streamGenerateContent`: a JSON array, or server-sent `data:` lines), whose
+ * chunks are gathered back into one response.
  *
  * Shapes: https://ai.google.dev/api/generate-content, .../gemini-api/docs/thinking,
  * .../gemini-api/docs/batch-mode, and Vertex AI's batch prediction output.
@@ -91,6 +93,15 @@ function requestPrompt(request: unknown): string | undefined {
 }
 
 function handler(): ValueHandler {
+  let stream: { response: Obj; meta: Meta; start: JsonItem; end: JsonItem } | undefined;
+  const flush = (emit: (r: TraceRecord) => void): void => {
+    if (!stream) return;
+    const { response, meta, start, end } = stream;
+    stream = undefined;
+    const records = responseRecords(response, 0);
+    const span = { line: start.line, byteStart: start.byteStart, endLine: end.endLine, byteEnd: end.byteEnd };
+    records.forEach((r, k) => emit(applyMeta(positioned(r, span), { ...meta, id: meta.id !== undefined ? (records.length > 1 ? `${meta.id}#${k}` : meta.id) : undefined, model: meta.model ?? r.model })));
+  };
   return {
     value(v, item, emit, sink: ProblemSink) {
       if (!isObj(v)) {
@@ -112,10 +123,46 @@ function handler(): ValueHandler {
         unrecognized(item, sink, 'Gemini response (candidates)');
         return;
       }
-      const records = responseRecords(found.response, 0);
-      records.forEach((r, k) => emit(applyMeta(positioned(r, item), { ...found.meta, id: found.meta.id !== undefined ? (records.length > 1 ? `${found.meta.id}#${k}` : found.meta.id) : undefined, model: found.meta.model ?? r.model })));
+      // Chunks of one streamed response share its responseId: they are gathered into one record.
+      const id = str(found.response.responseId);
+      if (stream && id !== undefined && str(stream.response.responseId) === id) {
+        mergeChunk(stream.response, found.response);
+        stream.end = item;
+        return;
+      }
+      flush(emit);
+      stream = { response: found.response, meta: found.meta, start: item, end: item };
+      if (id === undefined) flush(emit);
+    },
+    end(emit) {
+      flush(emit);
     },
   };
+}
+
+/**
+ * Appends a streamed chunk to the response gathered so far: each candidate's parts (a text part
+ * continuing one of the same kind, thought or not, is joined to it), and the latest finish
+ * reason and usage (the counts are cumulative).
+ */
+function mergeChunk(into: Obj, chunk: Obj): void {
+  const targets = into.candidates as unknown[];
+  (chunk.candidates as unknown[]).forEach((c, k) => {
+    if (!isObj(c)) return;
+    const index = num(c.index) ?? k;
+    let t = targets.find((x, j) => isObj(x) && (num(x.index) ?? j) === index) as Obj | undefined;
+    if (!t) {
+      targets.push((t = { ...c, content: { parts: [] } }));
+    }
+    const parts = (isObj(t.content) && Array.isArray(t.content.parts) ? t.content.parts : ((t.content = { parts: [] }) as Obj).parts) as unknown[];
+    for (const p of isObj(c.content) && Array.isArray(c.content.parts) ? c.content.parts : []) {
+      const last = parts[parts.length - 1];
+      if (isObj(p) && isObj(last) && typeof p.text === 'string' && typeof last.text === 'string' && (p.thought === true) === (last.thought === true)) last.text += p.text;
+      else parts.push(isObj(p) ? { ...p } : p);
+    }
+    if (c.finishReason !== undefined) t.finishReason = c.finishReason;
+  });
+  if (isObj(chunk.usageMetadata)) into.usageMetadata = chunk.usageMetadata;
 }
 
 export const geminiReader: TraceReader = {
@@ -123,7 +170,7 @@ export const geminiReader: TraceReader = {
   title: 'Google Gemini outputs (generateContent responses, batch output)',
   lineIndependent: true,
   detect(name, head) {
-    if (!/\.(jsonl|ndjson|json)$/i.test(name)) return 0;
+    if (!/\.(jsonl|ndjson|json|txt|log|sse)$/i.test(name)) return 0;
     const values = sampleHead(head);
     if (values.length === 0) return /"candidates"\s*:\s*\[/.test(head) && /"(usageMetadata|modelVersion)"/.test(head) ? 0.6 : 0;
     let hits = 0;

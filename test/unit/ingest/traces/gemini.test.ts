@@ -27,3 +27,15 @@ test('Gemini counts are estimates, priced from the reported usage with a dated r
   assert.equal(a.countsFrom, 'reported');
   assert.match(a.cost?.row ?? '', /^google\/gemini-2\.5-flash@2025-06-17$/);
 });
+
+test('a streamed Gemini response (server-sent events) is gathered into one record', async () => {
+  const { reader, records, problems } = await read('gemini-stream.txt');
+  assert.equal(reader?.id, 'gemini');
+  assert.deepEqual(problems, []);
+  assert.equal(records.length, 1);
+  assert.equal(records[0].thinking, "**Adding**\n\nI'm adding 2 and 2. Wait, that is 4.");
+  assert.equal(records[0].answer, 'The answer is 4.');
+  assert.equal(records[0].finishReason, 'stop');
+  assert.deepEqual(records[0].usage, { input: 9, cachedInput: undefined, output: 46, reasoning: 40, total: 55 });
+  assert.deepEqual([records[0].line, records[0].endLine], [1, 7]);
+});
