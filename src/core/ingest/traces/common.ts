@@ -55,7 +55,7 @@ const PROBLEM_KEYS = ['problem_id', 'question_id', 'task_id', 'prompt_id', 'doc_
 const MODEL_KEYS = ['model', 'model_name', 'model_id', 'generator'];
 const REFERENCE_KEYS = ['reference', 'gold', 'gold_answer', 'ground_truth', 'expected_answer', 'target', 'reference_answer', 'correct_answer', 'label'];
 const CORRECT_KEYS = ['correct', 'is_correct', 'correctness', 'passed', 'pass', 'exact_match', 'acc', 'accuracy', 'score', 'reward'];
-export const PROMPT_KEYS = ['prompt', 'problem', 'question', 'input', 'instruction', 'query', 'origin_prompt'];
+export const PROMPT_KEYS = ['prompt', 'problem', 'question', 'input', 'instruction', 'query', 'origin_prompt', 'question_content'];
 
 /** Record metadata from the object that wraps (or is) the model output. */
 export interface Meta {
@@ -201,7 +201,7 @@ export function positioned(r: TraceRecord, item: Pick<JsonItem, 'line' | 'endLin
 /** Copies metadata onto a record, filling a problem id from the prompt when the file has none. */
 export function applyMeta(r: TraceRecord, meta: Meta): TraceRecord {
   if (meta.id !== undefined) r.id = meta.id;
-  r.problemId = meta.problemId ?? (meta.prompt ? `prompt:${hashText(meta.prompt)}` : undefined);
+  r.problemId = meta.problemId ?? r.problemId ?? (meta.prompt ? `prompt:${hashText(meta.prompt)}` : undefined);
   r.model = meta.model ?? r.model;
   r.prompt = meta.prompt ?? r.prompt;
   r.reference = meta.reference ?? r.reference;
@@ -244,8 +244,10 @@ export function chatCompletionRecords(format: string, o: Obj, index: number): Tr
     const c = choices[k];
     if (!isObj(c)) continue;
     const r = emptyRecord(format, index + out.length);
-    r.model = str(o.model);
-    const baseId = idString(o.id);
+    r.model = str(o.model) ?? str(o.model_id);
+    // FastChat answers name their question; API objects have no problem of their own.
+    r.problemId = idString(first(o, PROBLEM_KEYS));
+    const baseId = idString(o.id) ?? idString(o.answer_id);
     if (baseId) r.id = choices.length > 1 ? `${baseId}#${num(c.index) ?? k}` : baseId;
     const message = isObj(c.message) ? c.message : isObj(c.delta) ? c.delta : undefined;
     let text: string;
@@ -260,6 +262,11 @@ export function chatCompletionRecords(format: string, o: Obj, index: number): Tr
           r.toolCalls.push({ name: str(f.name) ?? '?', input: typeof f.arguments === 'string' ? f.arguments : JSON.stringify(f.arguments ?? {}) });
         }
       }
+    } else if (Array.isArray(c.turns)) {
+      // FastChat's model-answer files (MT-Bench, Arena-Hard, LiveBench): one string per turn;
+      // the last turn is the output, the earlier ones answered earlier questions.
+      const turns = c.turns.filter((t): t is string => typeof t === 'string');
+      text = turns[turns.length - 1] ?? '';
     } else text = str(c.text) ?? '';
     setOutputText(r, text, reasoning);
     r.finishReason = normalizeFinish(c.finish_reason);

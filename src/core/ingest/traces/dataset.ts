@@ -15,14 +15,15 @@ import { THINK_TAG } from './think';
 
 const THINK_KEYS = ['thinking', 'reasoning', 'reasoning_content', 'thought', 'thoughts', 'cot', 'chain_of_thought', 'deepseek_reasoning', 'thinking_trajectory', 'thinking_trajectories', 'rationale'];
 const OUTPUT_KEYS = ['response', 'output', 'completion', 'generation', 'generated_text', 'model_output', 'prediction', 'attempt', 'model_answer', 'model_response'];
-const MULTI_KEYS = ['generations', 'responses', 'outputs', 'samples', 'completions'];
+// `output_list` + `graded_list`: LiveCodeBench's evaluation output.
+const MULTI_KEYS = ['generations', 'responses', 'outputs', 'samples', 'completions', 'output_list'];
 /**
  * `code` holds the generations in the rows of the Qwen2.5-Math evaluation toolkit (and the many
  * reasoning repositories built on it: `idx`, `question`, `gt`, `code`, `pred`, `score`), but is
  * a common name for other things: only taken beside that toolkit's `pred` or `score` list.
  */
 const TOOLKIT_KEY = 'code';
-const MULTI_CORRECT = ['correctness_math_verify', 'correctness', 'correct', 'is_correct', 'correctness_llama', 'scores', 'score', 'rewards'];
+const MULTI_CORRECT = ['correctness_math_verify', 'correctness', 'correct', 'is_correct', 'correctness_llama', 'scores', 'score', 'rewards', 'graded_list'];
 const GOLD_KEYS = ['reference', 'gold', 'gold_answer', 'ground_truth', 'expected_answer', 'target', 'reference_answer', 'correct_answer', 'final_answer', 'gt', 'answer', 'refr', 'label', 'solution'];
 const PAIRED_THINKING = /_thinking_trajector(?:y|ies)$/;
 const SWITCH_VALUE = /^\s*(?:on|off|true|false|yes|no|enabled|disabled|none|auto|low|medium|high)\s*$/i;
@@ -129,7 +130,9 @@ export function datasetRecords(o: Obj, item: Place): TraceRecord[] {
     const out: TraceRecord[] = [];
     gens.forEach((g, k) => {
       if (typeof g !== 'string') return;
-      const r = record(g, { ...meta, problemId, id: meta.id !== undefined ? `${meta.id}#${k}` : undefined, correct: correctness(flags[k]) }, item, undefined, finishes[k]);
+      // Without an id of their own, generations are named after their problem (LiveCodeBench).
+      const base = meta.id ?? problemId;
+      const r = record(g, { ...meta, problemId, id: base !== undefined ? `${base}#${k}` : undefined, correct: correctness(flags[k]) }, item, undefined, finishes[k]);
       out.push(r);
     });
     return out;

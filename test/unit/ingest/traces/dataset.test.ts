@@ -142,3 +142,13 @@ test('a list named `code` without the toolkit’s pred/score lists is not read a
   const { records } = await readText('code.jsonl', '{"id": "c1", "code": ["print(1)", "print(2)"], "response": "ok"}\n');
   assert.deepEqual(records.map((r) => [r.id, r.answer]), [['c1', 'ok']]);
 });
+
+test('LiveCodeBench eval_all output: one record per output, graded, named after its problem', async () => {
+  const { reader, records, problems } = await read('livecodebench-eval.json');
+  assert.equal(reader?.id, 'dataset');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(records.map((r) => [r.id, r.problemId, r.correct]), [['abc300_a#0', 'abc300_a', true], ['abc300_a#1', 'abc300_a', false]]);
+  assert.equal(records[0].thinking, 'Sort and add the last two. Wait, N could be 2.');
+  assert.match(records[0].answer, /^```python/);
+  assert.equal(records[0].prompt, 'Given N integers, print the sum of the two largest.');
+});

@@ -62,3 +62,13 @@ test('reasoning in the `reasoning` field (OpenRouter, newer vLLM) and <think> in
   assert.equal(records[1].thinking, 'Think first.');
   assert.equal(records[1].answer, 'Done.');
 });
+
+test('FastChat model answers (MT-Bench, Arena-Hard, LiveBench): the last turn is the output, model_id picks the tokenizer', async () => {
+  const { records, problems } = await read('fastchat-answers.jsonl');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(records.map((r) => [r.id, r.model]), [['aB3dE5fG7hI9', 'deepseek-r1'], ['cD4eF6gH8iJ0', 'deepseek-r1']]);
+  assert.equal(records[0].thinking, "The user asks for 2+2. Wait, that's 4.");
+  assert.equal(records[0].answer, '**Answer:** 4');
+  assert.deepEqual([records[1].thinking, records[1].answer], ['Second turn. Hmm.', 'Second answer.']);
+  assert.equal(records[1].problemId, '1b5d0e');
+});
