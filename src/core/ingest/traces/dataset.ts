@@ -24,7 +24,7 @@ const MULTI_KEYS = ['generations', 'responses', 'outputs', 'samples', 'completio
  */
 const TOOLKIT_KEY = 'code';
 const MULTI_CORRECT = ['correctness_math_verify', 'correctness', 'correct', 'is_correct', 'correctness_llama', 'scores', 'score', 'rewards', 'graded_list'];
-const GOLD_KEYS = ['reference', 'gold', 'gold_answer', 'ground_truth', 'expected_answer', 'target', 'reference_answer', 'correct_answer', 'final_answer', 'gt', 'answer', 'refr', 'label', 'solution'];
+const GOLD_KEYS = ['reference', 'gold', 'gold_answer', 'ground_truth', 'expected_answer', 'target', 'reference_answer', 'correct_answer', 'final_answer', 'gt', 'gts', 'answer', 'refr', 'label', 'solution'];
 const PAIRED_THINKING = /_thinking_trajector(?:y|ies)$/;
 const SWITCH_VALUE = /^\s*(?:on|off|true|false|yes|no|enabled|disabled|none|auto|low|medium|high)\s*$/i;
 const ASSISTANT = new Set(['assistant', 'gpt', 'model', 'bot', 'chatbot']);

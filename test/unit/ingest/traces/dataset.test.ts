@@ -152,3 +152,11 @@ test('LiveCodeBench eval_all output: one record per output, graded, named after 
   assert.match(records[0].answer, /^```python/);
   assert.equal(records[0].prompt, 'Given N integers, print the sum of the two largest.');
 });
+
+test('verl rollout dumps: output with <think>, score as correctness, gts as the reference', async () => {
+  const { reader, records, problems } = await read('verl-rollouts.jsonl');
+  assert.equal(reader?.id, 'dataset');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(records.map((r) => [r.correct, r.reference]), [[true, '4'], [false, '6']]);
+  assert.equal(records[1].thinking, '3+3=7');
+});
