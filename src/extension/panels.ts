@@ -59,7 +59,7 @@ export class Panels implements vscode.Disposable {
     );
   }
 
-  private adopt(kind: PanelKind, panel: vscode.WebviewPanel, uri?: string) {
+  private adopt(kind: PanelKind, panel: vscode.WebviewPanel, uri?: string, replaced = false) {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity.svg');
     let markReady: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -103,13 +103,31 @@ export class Panels implements vscode.Disposable {
     const watch = (attempt: number): void => {
       setTimeout(() => {
         if (started || disposed) return;
+        if (attempt > webviewReloads) {
+          // Its frame never came up at all (a blank panel, seen on the first webview of a
+          // code-server started under load): a new panel gets a new frame. Once.
+          if (!replaced) this.replace(kind, entry, markReady);
+          return;
+        }
         this.ctx.log(`The ${kind} panel did not start within ${webviewStartMs / 1000} s; loading it again (${attempt} of ${webviewReloads}).`);
         setWebviewHtml(panel.webview, this.extensionUri, TITLES[kind]);
-        if (attempt < webviewReloads) watch(attempt + 1);
+        watch(attempt + 1);
       }, webviewStartMs);
     };
     watch(1);
     return entry;
+  }
+
+  /** Opens a fresh panel in place of one whose webview never started, with what it was to show. */
+  private replace(kind: PanelKind, old: { panel: vscode.WebviewPanel; uri?: string; last?: HostToWebview }, releaseOld: () => void): void {
+    this.ctx.log(`The ${kind} panel did not start; opening it again in a new panel.`);
+    const fresh = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, old.panel.title, { viewColumn: old.panel.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.extensionUri));
+    const next = this.adopt(kind, fresh, old.uri, true);
+    // The new webview gets the last render when it says ready.
+    next.last = old.last;
+    old.panel.dispose();
+    // Posts still waiting on the old webview find it replaced and leave their message to `last`.
+    releaseOld();
   }
 
   /** A control moved (the planner's slider): the server answers with the views to replace. */
@@ -145,6 +163,12 @@ export class Panels implements vscode.Disposable {
     if (!entry) return;
     if (message.type !== 'busy') entry.last = message;
     await entry.ready;
+    if (this.open.get(kind) !== entry) {
+      // Replaced while waiting: the new panel shows the message as its last render.
+      const current = this.open.get(kind);
+      if (current && message.type !== 'busy') current.last = message;
+      return;
+    }
     await entry.panel.webview.postMessage(message);
   }
 
