@@ -11,7 +11,8 @@ export function counterFor(id: string): TokenCounter {
   if (isBundledTokenizerId(id)) return loadTokenizer(id);
   if (id.startsWith('file:')) return loadTokenizerFile(id.slice(5));
   const m = /^estimate:([a-z]+)(?:@(.*))?$/.exec(id);
-  if (m && ESTIMATED_FAMILIES[m[1]]) {
+  // Own keys only: `estimate:constructor` is not a family.
+  if (m && Object.hasOwn(ESTIMATED_FAMILIES, m[1])) {
     const factor = m[2] !== undefined ? Number(m[2]) : ESTIMATED_FAMILIES[m[1]].factor;
     if (!(factor > 0)) throw new Error(`Bad estimate factor in '${id}'.`);
     const key = `${m[1]}@${factor}`;

@@ -51,6 +51,7 @@ test('Claude counts are estimates and say so', () => {
   assert.equal(counterFor('o200k_base').exact, true);
   assert.throws(() => counterFor('nope'), /Unknown tokenizer/);
   assert.throws(() => counterFor('estimate:nope'), /Unknown tokenizer/);
+  assert.throws(() => counterFor('estimate:constructor'), /Unknown tokenizer/);
   // Gemini: the o200k count, marked as an estimate.
   const g = counterFor('estimate:gemini');
   assert.equal(g.exact, false);

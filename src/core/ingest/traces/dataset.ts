@@ -127,11 +127,11 @@ export function datasetRecords(o: Obj, item: Place): TraceRecord[] {
     const finishes = Array.isArray(o.finish_reasons) && o.finish_reasons.length === gens.length ? (o.finish_reasons as unknown[]) : [];
     const meta = goldMeta(o, []);
     const problemId = meta.problemId ?? meta.id;
+    // Without an id of their own, generations are named after their problem (LiveCodeBench).
+    const base = meta.id ?? problemId;
     const out: TraceRecord[] = [];
     gens.forEach((g, k) => {
       if (typeof g !== 'string') return;
-      // Without an id of their own, generations are named after their problem (LiveCodeBench).
-      const base = meta.id ?? problemId;
       const r = record(g, { ...meta, problemId, id: base !== undefined ? `${base}#${k}` : undefined, correct: correctness(flags[k]) }, item, undefined, finishes[k]);
       out.push(r);
     });

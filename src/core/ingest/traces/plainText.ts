@@ -13,8 +13,6 @@ import { splitThink, THINK_CLOSE, THINK_OPEN } from './think';
  * that began inside the thinking). A file without tags is one record, all answer.
  */
 
-const OPEN = THINK_OPEN;
-const CLOSE = THINK_CLOSE;
 /** Preamble kept as a prompt only up to this size; beyond it, it is a record of its own. */
 const MAX_BUFFER = 64 * 1024 * 1024;
 
@@ -35,7 +33,7 @@ export const plainTextReader: TraceReader = {
   detect(name, head) {
     const t = head.trimStart();
     if (t.startsWith('{') || t.startsWith('[')) return 0;
-    const tagged = OPEN.test(head) || CLOSE.test(head);
+    const tagged = THINK_OPEN.test(head) || THINK_CLOSE.test(head);
     if (/\.(txt|md|markdown|log|text)$/i.test(name)) return tagged ? 0.8 : 0.2;
     return tagged ? 0.4 : 0;
   },
@@ -68,7 +66,7 @@ export const plainTextReader: TraceReader = {
     for await (const l of readRawLines(source, work)) {
       let text = l.text;
       let byteStart = l.byteStart;
-      const open = OPEN.exec(text);
+      const open = THINK_OPEN.exec(text);
       if (open && cur && (cur.openLine !== undefined || cur.closeLine !== undefined || cur.chars > 0)) {
         // A new generation starts here; text before the tag on this line ends the previous one.
         if (open.index > 0) {
@@ -88,8 +86,8 @@ export const plainTextReader: TraceReader = {
       cur.chars += text.length + 1;
       cur.endLine = l.line;
       cur.byteEnd = l.byteEnd;
-      if (OPEN.test(text) && cur.openLine === undefined) cur.openLine = l.line;
-      if (CLOSE.test(text) && cur.closeLine === undefined) cur.closeLine = l.line;
+      if (THINK_OPEN.test(text) && cur.openLine === undefined) cur.openLine = l.line;
+      if (THINK_CLOSE.test(text) && cur.closeLine === undefined) cur.closeLine = l.line;
     }
     if (cur && (cur.chars > 0 || index === 0)) yield make(cur);
   },
