@@ -13,7 +13,7 @@ const INV_LN2_64 = 92.33248261689366; // 64 / ln 2
 const LN2_64_HI = 0.010830417275428772;
 const LN2_64_LO = 7.420820373486988e-9;
 /** 2^(j/64) for j = 0..63. */
-const POW2_FRAC = new Float64Array(64);
+export const POW2_FRAC = new Float64Array(64);
 for (let j = 0; j < 64; j++) POW2_FRAC[j] = Math.pow(2, j / 64);
 /** 2^q for q = −1022..1023, at index q + 1022. */
 const POW2_INT = new Float64Array(2046);

@@ -9,8 +9,8 @@
  * same memory (see wordsOf), since JavaScript has no frexp.
  */
 const CELLS = 128;
-const INV_C = new Float64Array(CELLS);
-const LOG_C = new Float64Array(CELLS);
+export const INV_C = new Float64Array(CELLS);
+export const LOG_C = new Float64Array(CELLS);
 for (let j = 0; j < CELLS; j++) {
   INV_C[j] = 1 / (1 + (j + 0.5) / CELLS);
   // log c_j for the c_j that INV_C[j] is the reciprocal of, so that m·INV_C[j] − 1 is r for it.
