@@ -26,7 +26,7 @@ interface Instance {
 let enabled = true;
 let instance: Instance | null | undefined;
 
-/** Turns the WebAssembly kernel off (true) or back on: for tests and benchmarks that compare it with the JavaScript one. */
+/** Turns the WebAssembly kernel on or off for objectives made from now on: for tests that compare it with the JavaScript one. */
 export function setWasmKernels(on: boolean): void {
   enabled = on;
 }
@@ -56,7 +56,6 @@ export class WasmChinchillaHuber {
 
   private constructor(
     private readonly inst: Instance,
-    private readonly n: number,
     ln: Float64Array,
     ld: Float64Array,
     y: Float64Array,
@@ -65,6 +64,7 @@ export class WasmChinchillaHuber {
   ) {
     // Even length: the kernel takes points two at a time. A padding point repeats the last
     // point with no weight, so it lies where unshifted() checked θ and adds exactly zero.
+    const n = ln.length;
     this.padded = n + (n & 1);
     const m = this.padded;
     this.data = new Float64Array(4 * m);
@@ -84,7 +84,7 @@ export class WasmChinchillaHuber {
   static create(ln: Float64Array, ld: Float64Array, y: Float64Array, weights: Float64Array | null, delta: number): WasmChinchillaHuber | null {
     if (!enabled) return null;
     const inst = load();
-    return inst ? new WasmChinchillaHuber(inst, ln.length, ln, ld, y, weights, delta) : null;
+    return inst ? new WasmChinchillaHuber(inst, ln, ld, y, weights, delta) : null;
   }
 
   /** The objective at (e, a, b, α, β) with its gradient into grad; θ must pass ChinchillaKernel.unshifted. */
