@@ -23,11 +23,14 @@ export interface CountOptions {
 /**
  * Receives a hash of each pre-tokenized piece (words with their leading space, number groups,
  * punctuation runs; single ASCII characters are skipped) while a text is counted, so callers can
- * fingerprint text (similarity sketches) without a second pass over it.
+ * fingerprint text (similarity sketches) without a second pass over it. Hashes arrive in batches,
+ * in text order: a call per piece cost a tenth of the counting time.
  */
 export interface PieceSink {
-  add(hash: number): void;
+  addHashes(hashes: Int32Array, n: number): void;
 }
+
+const SINK_BATCH = 1024;
 
 /** Anything that can count tokens; estimates say so. */
 export interface TokenCounter {
@@ -92,9 +95,13 @@ export class BpeTokenizer implements TokenCounter {
   private positions: ArrayLike<number> | null = null;
   private posOut: Int32Array | number[] | null = null;
   private posIndex = 0;
+  /** The next position to report (INF when none), so the hot loop tests one number per piece. */
+  private posNext = INF;
   private posBase = 0;
   private idsOut: number[] | null = null;
   private sink: PieceSink | null = null;
+  private readonly sinkHashes = new Int32Array(SINK_BATCH);
+  private sinkCount = 0;
 
   constructor(readonly id: string, readonly title: string, v: VocabData) {
     this.kind = v.kind;
@@ -196,8 +203,10 @@ export class BpeTokenizer implements TokenCounter {
   countAt(text: string, positions: ArrayLike<number>, out: Int32Array | number[], options?: CountOptions, sink?: PieceSink): number {
     this.begin(positions.length > 0 ? positions : null, out, null);
     this.sink = sink ?? null;
+    this.sinkCount = 0;
     try {
       this.run(text, options);
+      if (this.sinkCount > 0) this.sink?.addHashes(this.sinkHashes, this.sinkCount);
     } finally {
       this.sink = null;
     }
@@ -254,6 +263,7 @@ export class BpeTokenizer implements TokenCounter {
     this.positions = positions;
     this.posOut = out;
     this.posIndex = 0;
+    this.posNext = positions !== null && positions.length > 0 ? positions[0] : INF;
     this.posBase = 0;
     this.idsOut = ids;
   }
@@ -359,7 +369,7 @@ export class BpeTokenizer implements TokenCounter {
         }
       }
       // Positions inside this piece are credited to its start.
-      if (this.positions !== null) this.flushPositions(this.posBase + j);
+      if (this.posNext < this.posBase + j) this.flushPositions(this.posBase + j);
       this.piece(text, i, j);
       i = j;
     }
@@ -371,6 +381,7 @@ export class BpeTokenizer implements TokenCounter {
     if (pos === null) return;
     const out = this.posOut!;
     while (this.posIndex < pos.length && pos[this.posIndex] < upTo) out[this.posIndex++] = this.total;
+    this.posNext = this.posIndex < pos.length ? pos[this.posIndex] : INF;
   }
 
   private piece(text: string, s: number, e: number): void {
@@ -385,7 +396,7 @@ export class BpeTokenizer implements TokenCounter {
     }
     if (len <= CACHE_MAX) {
       const h = hashChars(text, s, e);
-      if (this.sink !== null) this.sink.add(h);
+      if (this.sink !== null) this.sinkHash(h);
       const hit = this.cache.get(text, s, e, h);
       if (hit >= 0) {
         this.total += hit;
@@ -397,8 +408,16 @@ export class BpeTokenizer implements TokenCounter {
       this.total += c;
       return;
     }
-    if (this.sink !== null) this.sink.add(hashChars(text, s, e));
+    if (this.sink !== null) this.sinkHash(hashChars(text, s, e));
     this.total += this.countBytes(this.utf8(text, s, e));
+  }
+
+  private sinkHash(h: number): void {
+    this.sinkHashes[this.sinkCount++] = h;
+    if (this.sinkCount === SINK_BATCH) {
+      this.sink!.addHashes(this.sinkHashes, SINK_BATCH);
+      this.sinkCount = 0;
+    }
   }
 
   // -------------------------------------------------------------------------------------------

@@ -149,31 +149,42 @@ export class ShingleSketch {
     this.kept = new Float64Array(k);
   }
 
-  add(hash: number): void {
-    // Top bits of a multiplicative mix: FNV's low bits depend only on the characters' low bits.
-    if (Math.imul(hash, 0x9e3779b1) >>> 30 !== 0) return;
-    const a = this.a;
-    const b = this.b;
-    this.a = b;
-    this.b = hash;
-    if (++this.seen < 3) return;
-    let h = Math.imul(Math.imul(0x2545f491 ^ a, 0x85ebca6b) ^ b, 0x85ebca6b);
-    h = Math.imul(h ^ hash, 0x85ebca6b);
-    h = (h ^ (h >>> 13)) >>> 0;
+  addHashes(hashes: Int32Array, n: number): void {
     const kept = this.kept;
     const k = this.k;
-    if (this.size === k && h >= kept[k - 1]) return;
-    let lo = 0;
-    let hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (kept[mid] < h) lo = mid + 1;
-      else hi = mid;
+    let a = this.a;
+    let b = this.b;
+    let seen = this.seen;
+    let size = this.size;
+    for (let i = 0; i < n; i++) {
+      const hash = hashes[i];
+      // Top bits of a multiplicative mix: FNV's low bits depend only on the characters' low bits.
+      if (Math.imul(hash, 0x9e3779b1) >>> 30 !== 0) continue;
+      const pa = a;
+      const pb = b;
+      a = pb;
+      b = hash;
+      if (++seen < 3) continue;
+      let h = Math.imul(Math.imul(0x2545f491 ^ pa, 0x85ebca6b) ^ pb, 0x85ebca6b);
+      h = Math.imul(h ^ hash, 0x85ebca6b);
+      h = (h ^ (h >>> 13)) >>> 0;
+      if (size === k && h >= kept[k - 1]) continue;
+      let lo = 0;
+      let hi = size;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (kept[mid] < h) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < size && kept[lo] === h) continue;
+      kept.copyWithin(lo + 1, lo, size < k ? size : k - 1);
+      kept[lo] = h;
+      if (size < k) size++;
     }
-    if (lo < this.size && kept[lo] === h) return;
-    kept.copyWithin(lo + 1, lo, this.size < k ? this.size : k - 1);
-    kept[lo] = h;
-    if (this.size < k) this.size++;
+    this.a = a;
+    this.b = b;
+    this.seen = seen;
+    this.size = size;
   }
 
   finish(): number[] {

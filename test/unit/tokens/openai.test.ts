@@ -58,3 +58,30 @@ test('countAt: token offsets at positions sum consistently with count', () => {
   assert.equal(out[2], o.count(text.slice(0, positions[2])));
   assert.equal(out[3], total);
 });
+
+test('countAt: many positions, repeated and inside pieces, over a long text; piece hashes reach the sink in order across batches', () => {
+  const o = loadTokenizer('o200k_base');
+  const paragraphs = Array.from({ length: 400 }, (_, k) => `Paragraph ${k}: we compute ${k} × 7 = ${k * 7}, then check it again.`);
+  const text = paragraphs.join('\n\n');
+  // Paragraph starts (where pieces start), each twice, and one position inside a word.
+  const starts: number[] = [];
+  for (let k = 0, at = 0; k < paragraphs.length; at += paragraphs[k].length + 2, k++) starts.push(at, at);
+  const inside = text.indexOf('compute', 1000) + 3;
+  const positions = [...starts, inside].sort((a, b) => a - b);
+  const out = new Int32Array(positions.length);
+  const batches: number[] = [];
+  const hashes: number[] = [];
+  const total = o.countAt(text, positions, out, {}, { addHashes: (h, n) => (batches.push(n), hashes.push(...h.subarray(0, n))) });
+  assert.equal(total, o.count(text));
+  positions.forEach((p, i) => {
+    // A position inside a piece is credited to the piece's start.
+    const expected = p === inside ? o.count(text.slice(0, text.lastIndexOf(' ', p))) : o.count(text.slice(0, p));
+    assert.equal(out[i], expected, `position ${p}`);
+  });
+  assert.ok(batches.length > 1, 'the text spans several batches');
+  // The same pieces, in the same order, whatever the batching: a second pass hands over the same hashes.
+  const again: number[] = [];
+  o.countAt(text, [], new Int32Array(0), {}, { addHashes: (h, n) => again.push(...h.subarray(0, n)) });
+  assert.deepEqual(again, hashes);
+  assert.ok(hashes.length > 1024);
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { emptyRecord, type TraceRecord } from '../../../src/core/ingest/traces/record';
 import { loadTokenizer } from '../../../src/core/tokens/bundled';
 import { TraceAnalyzer } from '../../../src/core/traces/analyze';
-import { sketchSimilarity } from '../../../src/core/traces/repetition';
+import { ShingleSketch, sketchSimilarity } from '../../../src/core/traces/repetition';
 
 function rec(over: Partial<TraceRecord>): TraceRecord {
   return { ...emptyRecord('test', 0), thinkingKind: 'raw', ...over };
@@ -105,6 +105,22 @@ test('similarity sketches come from the counting pass: same thinking 1, differen
   assert.ok(a.length > 10);
   assert.equal(sketchSimilarity(a, b), 1);
   assert.ok(sketchSimilarity(a, c) < 0.2);
+});
+
+test('a similarity sketch does not depend on how its piece hashes were batched', () => {
+  let seed = 7;
+  const hashes = Int32Array.from({ length: 5000 }, () => (seed = (Math.imul(seed, 1664525) + 1013904223) | 0));
+  const whole = new ShingleSketch();
+  whole.addHashes(hashes, hashes.length);
+  for (const size of [1, 3, 1024]) {
+    const parts = new ShingleSketch();
+    for (let i = 0; i < hashes.length; i += size) {
+      const chunk = hashes.slice(i, i + size);
+      parts.addHashes(chunk, chunk.length);
+    }
+    assert.deepEqual(parts.finish(), whole.finish(), `batches of ${size}`);
+  }
+  assert.equal(whole.finish().length, 64);
 });
 
 test('no public tokenizer: reported usage is shown, and step sizes are put on its scale', () => {
