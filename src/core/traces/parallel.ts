@@ -48,16 +48,6 @@ export interface ParallelOptions extends WorkOptions {
   workerScript?: string;
 }
 
-/**
- * Young generation of each worker's heap. A worker turns every line into a string and its parsed
- * fields, a few hundred KB per long trace, all dead once the trace is counted; in V8's default
- * young generation (16 MB semi-spaces) the scavenger keeps catching the record in flight and
- * promoting it, and a count-only pass over a file ran ~12% slower than counting the same texts
- * held in memory. With 64 MB semi-spaces (V8 sizes the young generation at three semi-spaces)
- * records die young and the gap is ~5%; memory stays far inside the 1 GB budget.
- */
-const YOUNG_GENERATION_MB = 192;
-
 function defaultScript(explicit?: string): WorkerScript {
   if (explicit) return { file: explicit, typescript: explicit.endsWith('.ts') };
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
@@ -129,7 +119,7 @@ async function runPool<R extends WorkerReply>(script: WorkerScript, init: Worker
       };
       const count = Math.min(workers, jobs.length);
       for (let k = 0; k < count; k++) {
-        const w = startWorker(script, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+        const w = startWorker(script, { workerData: init });
         pool.push(w);
         w.on('message', (reply: WorkerReply) => {
           if (reply.kind === 'error') {
