@@ -1,7 +1,7 @@
 /**
  * Whole-file trace summary on both cores against raw single-thread counting, with peak memory.
  *
- *   node --import tsx bench/traces-file.ts [--mb 200] [--workers 2] [--repeat 3] [--file PATH] [--tsx] [--json]
+ *   node --import tsx bench/traces-file.ts [--mb 200] [--workers 2] [--repeat 3] [--no-file-count] [--file PATH] [--tsx] [--json]
  *
  * The issue's target is a 1 GB JSONL trace file: summary throughput per core ≥ 80% of raw
  * single-thread counting throughput, using both cores, peak RSS < 1 GB. This bench generates
@@ -15,14 +15,14 @@
  * measured on the first --raw-mb (default 40) MB of the file and expressed per MB of file, like
  * the summary, whose time includes everything (start-up, worker threads, reading, analysis).
  *
- * "Per core" compares with raw counting on each core the summary runs on: where `taskset` is
- * there, the raw step runs pinned to each of the first --workers cores in turn, and the target
- * is summary throughput ≥ 80% of the sum of those single-thread throughputs. Cores of a virtual
- * machine are not equal: on the 2-vCPU machines this project runs on, one vCPU has been seen to
- * count 1.7× slower than the other for minutes at a time (another guest on its physical core), so
- * an unpinned raw run lands on either and the ratio swung by a third from run to run. The
- * unpinned comparison (raw wherever the scheduler puts it, times the number of workers) is
- * printed too.
+ * "Per core" compares with raw counting on each core the summary runs on, measured the way the
+ * summary uses them: one raw child pinned to each core (taskset), all at once, just before and just
+ * after each summary run. The target is summary throughput ≥ 80% of the sum of those per-core
+ * throughputs, and the reported figure is the median of the rounds' ratios with their range. Cores
+ * of a virtual machine are not equal and not steady: on the 2-vCPU machines this project runs on,
+ * one vCPU has been seen to count 1.7× slower than the other for minutes at a time (another guest
+ * on its physical core), and the whole machine to slow by as much within a run; raw steps taken at
+ * other times than the summary measured that drift rather than the summary.
  * Each measurement runs in its own process so peak RSS is that step's alone. The summary runs
  * from an esbuild bundle with its worker bundled beside it, as in the extension (`--tsx` runs
  * it from the TypeScript sources instead, paying tsx's compile in each thread).
@@ -33,7 +33,7 @@
  * READMEs, TypeScript's localized messages) interleaved with arithmetic steps and the markers
  * reasoning models write, 1–40 KB per trace, some cut off mid-thought.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -265,80 +265,86 @@ async function main(): Promise<void> {
   const child = (...rest: string[]): Record<string, number> & { totals?: Record<string, number> } =>
     JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', __filename, '--child', ...rest], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 }));
   const canPin = process.platform === 'linux' && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-  const pinned = (core: number, ...rest: string[]): Record<string, number> =>
-    JSON.parse(execFileSync('taskset', ['-c', String(core), process.execPath, '--import', 'tsx', __filename, '--child', ...rest], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 }));
   const cores = Array.from({ length: Math.min(workers, availableParallelism()) }, (_, k) => k);
-  // Alternate the two measurements and keep medians: on a shared machine load comes and goes.
+  /** One child per core, pinned, all running at once; resolves with each core's result. */
+  const onEveryCore = (...rest: string[]): Promise<Record<string, number>[]> =>
+    Promise.all(
+      cores.map(
+        (c) =>
+          new Promise<Record<string, number>>((resolve, reject) =>
+            execFile('taskset', ['-c', String(c), process.execPath, '--import', 'tsx', __filename, '--child', ...rest], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 }, (e, out) => (e ? reject(e) : resolve(JSON.parse(out)))),
+          ),
+      ),
+    );
   const bundled = args.includes('--tsx') ? undefined : await bundle(join(tmpdir(), 'scaling-lens-bench'));
   const runSummaryChild = (): Record<string, number> & { totals?: Record<string, number> } =>
     bundled ? JSON.parse(execFileSync(process.execPath, [bundled, path, String(workers)], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 })) : child('summary', path, String(workers));
-  const raws: Record<string, number>[] = [];
-  const summaries: (Record<string, number> & { totals?: Record<string, number> })[] = [];
-  const rawsByCore: Record<string, number>[][] = cores.map(() => []);
-  const fileCountsByCore: Record<string, number>[][] = cores.map(() => []);
-  for (let r = 0; r < repeat; r++) {
-    raws.push(child('raw', path, String(rawMb)));
-    if (canPin) cores.forEach((c) => rawsByCore[c].push(pinned(c, 'raw', path, String(rawMb))));
-    if (canPin) cores.forEach((c) => fileCountsByCore[c].push(pinned(c, 'file-count', path, String(rawMb))));
-    summaries.push(runSummaryChild());
-  }
+  const mbps = (r: Record<string, number>): number => r.bytes / 1e3 / r.ms;
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const rawMBpsAll = raws.map((r) => r.bytes / 1e3 / r.ms);
-  const summaryMBpsAll = summaries.map((s) => size / 1e3 / s.ms);
-  const raw = raws[0];
-  const summary = summaries[summaryMBpsAll.indexOf(median(summaryMBpsAll))];
-  const rawMBps = median(rawMBpsAll);
-  const summaryMBps = median(summaryMBpsAll);
-  const perCore = summaryMBps / workers;
-  // Load-independent view: MB per CPU-second. On a machine shared with other jobs the wall-clock
-  // numbers move with their load; CPU time shows what the summary itself costs per core.
-  const rawCpuMBps = median(raws.map((r) => r.bytes / 1e3 / r.cpuMs));
-  const summaryCpuMBps = median(summaries.map((x) => size / 1e3 / x.cpuMs));
-  // Single-thread counting on each core the summary uses: what the cores can do, added up.
-  const rawPerCore = canPin ? rawsByCore.map((rs) => median(rs.map((r) => r.bytes / 1e3 / r.ms))) : [];
-  const coresTogether = rawPerCore.reduce((a, b) => a + b, 0);
-  const fileCountPerCore = canPin ? fileCountsByCore.map((rs) => median(rs.map((r) => r.bytes / 1e3 / r.ms))) : [];
-  const fileCountTogether = fileCountPerCore.reduce((a, b) => a + b, 0);
+  // Rounds: raw counting on every core at once, the summary, raw counting on every core again.
+  // This machine's speed drifts 1.7x within minutes, so each round's ratio compares the summary
+  // with raw counting measured just before and just after it, under the same load.
+  interface Round { rawBefore: number[]; rawAfter: number[]; summary: Record<string, number> & { totals?: Record<string, number> }; summaryMBps: number; rawMBps: number; ratio: number; fileCount?: number[] }
+  const rounds: Round[] = [];
+  const unpinned: Record<string, number>[] = [];
+  for (let r = 0; r < repeat; r++) {
+    const rawBefore = canPin ? (await onEveryCore('raw', path, String(rawMb))).map(mbps) : [mbps(child('raw', path, String(rawMb)))];
+    const summary = runSummaryChild();
+    const rawAfter = canPin ? (await onEveryCore('raw', path, String(rawMb))).map(mbps) : [mbps(child('raw', path, String(rawMb)))];
+    const summaryMBps = size / 1e3 / summary.ms;
+    // Without taskset, one raw run stands for every core.
+    const coresRaw = (xs: number[]): number => (canPin ? sum(xs) : xs[0] * workers);
+    const rawMBps = (coresRaw(rawBefore) + coresRaw(rawAfter)) / 2;
+    const fileCount = canPin && !args.includes('--no-file-count') ? (await onEveryCore('file-count', path, String(rawMb))).map(mbps) : undefined;
+    rounds.push({ rawBefore, rawAfter, summary, summaryMBps, rawMBps, ratio: summaryMBps / rawMBps, fileCount });
+    if (r === 0) unpinned.push(child('raw', path, String(rawMb)));
+  }
+  const ratios = rounds.map((x) => x.ratio);
+  const mid = rounds[ratios.indexOf(median(ratios))];
+  const fileCountRatios = rounds.filter((x) => x.fileCount).map((x) => x.summaryMBps / sum(x.fileCount!));
+  const raw = unpinned[0];
   const result = {
     file: path,
     fileMB: Number((size / 1e6).toFixed(1)),
     workers,
-    rawSingleThreadMBps: Number(rawMBps.toFixed(2)),
+    rounds: repeat,
+    pinned: canPin,
+    summaryVsRawCores: Number(median(ratios).toFixed(2)),
+    summaryVsRawCoresRange: [Math.min(...ratios), Math.max(...ratios)].map((x) => Number(x.toFixed(2))),
+    roundsDetail: rounds.map((x) => ({
+      summaryMBps: Number(x.summaryMBps.toFixed(2)),
+      rawPerCoreBeforeMBps: x.rawBefore.map((v) => Number(v.toFixed(2))),
+      rawPerCoreAfterMBps: x.rawAfter.map((v) => Number(v.toFixed(2))),
+      ratio: Number(x.ratio.toFixed(2)),
+      fileCountPerCoreMBps: x.fileCount?.map((v) => Number(v.toFixed(2))),
+    })),
+    summaryVsFileCountCores: fileCountRatios.length > 0 ? Number(median(fileCountRatios).toFixed(2)) : null,
+    rawUnpinnedMBps: Number(mbps(raw).toFixed(2)),
     rawMeasuredOnMB: Number((raw.bytes / 1e6).toFixed(1)),
-    summaryMBps: Number(summaryMBps.toFixed(2)),
-    summaryPerCoreMBps: Number(perCore.toFixed(2)),
-    perCoreVsRaw: Number((perCore / rawMBps).toFixed(2)),
-    rawMBperCpuSecond: Number(rawCpuMBps.toFixed(2)),
-    summaryMBperCpuSecond: Number(summaryCpuMBps.toFixed(2)),
-    cpuEfficiencyVsRaw: Number((summaryCpuMBps / rawCpuMBps).toFixed(2)),
-    rawPinnedPerCoreMBps: rawPerCore.map((x) => Number(x.toFixed(2))),
-    rawPinnedRunsMBps: rawsByCore.map((rs) => rs.map((r) => Number((r.bytes / 1e3 / r.ms).toFixed(2)))),
-    summaryVsPinnedCores: canPin ? Number((summaryMBps / coresTogether).toFixed(2)) : null,
-    fileCountPinnedPerCoreMBps: fileCountPerCore.map((x) => Number(x.toFixed(2))),
-    summaryVsFileCountCores: canPin ? Number((summaryMBps / fileCountTogether).toFixed(2)) : null,
-    loadAverage: (await import('node:os')).loadavg().map((x) => Number(x.toFixed(2))),
-    runs: repeat,
-    rawRunsMBps: rawMBpsAll.map((x) => Number(x.toFixed(2))),
-    summaryRunsMBps: summaryMBpsAll.map((x) => Number(x.toFixed(2))),
-    peakRssRunsMB: summaries.map((x) => Math.round(x.maxRssMB)),
-    summarySeconds: Number((summary.ms / 1000).toFixed(1)),
-    records: summary.records,
-    tokens: summary.totals,
-    peakRssMB: Math.max(...summaries.map((x) => Math.round(x.maxRssMB))),
+    summarySeconds: Number((mid.summary.ms / 1000).toFixed(1)),
+    summaryMBperCpuSecond: Number((size / 1e3 / mid.summary.cpuMs).toFixed(2)),
+    rawMBperCpuSecond: Number((raw.bytes / 1e3 / raw.cpuMs).toFixed(2)),
+    records: mid.summary.records,
+    tokens: mid.summary.totals,
+    peakRssMB: Math.max(...rounds.map((x) => Math.round(x.summary.maxRssMB))),
     rawStepPeakRssMB: Math.round(raw.maxRssMB),
+    loadAverage: (await import('node:os')).loadavg().map((x) => Number(x.toFixed(2))),
   };
   if (asJson) console.log(JSON.stringify(result, null, 2));
   else {
+    const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
     console.log(`file: ${result.fileMB} MB, ${result.records.toLocaleString('en-US')} traces (issue target: 1 GB; run with --mb 1000 for that size)`);
-    console.log(`raw single-thread counting: ${result.rawSingleThreadMBps} MB/s of file (median of ${repeat}: ${result.rawRunsMBps.join(', ')}; first ${result.rawMeasuredOnMB} MB, texts pre-extracted)`);
-    if (canPin) {
-      console.log(`raw single-thread counting pinned to each core: ${result.rawPinnedPerCoreMBps.map((x, c) => `core ${c} ${x} MB/s (${result.rawPinnedRunsMBps[c].join(', ')})`).join('; ')}`);
+    for (const [k, x] of result.roundsDetail.entries()) {
+      console.log(
+        `round ${k + 1}: raw counting per core ${x.rawPerCoreBeforeMBps.join(' + ')} MB/s before, ${x.rawPerCoreAfterMBps.join(' + ')} after; summary ${x.summaryMBps} MB/s = ${pct(x.ratio)}` +
+          (x.fileCountPerCoreMBps ? `; count-only pass over the file ${x.fileCountPerCoreMBps.join(' + ')} MB/s` : ''),
+      );
     }
-    console.log(`summary on ${workers} workers: ${result.summaryMBps} MB/s (median of ${repeat}: ${result.summaryRunsMBps.join(', ')}), ${result.summarySeconds} s`);
-    if (canPin) console.log(`  = ${(100 * (result.summaryVsPinnedCores ?? 0)).toFixed(0)}% of raw counting on the same ${workers} cores, each at its own single-thread speed (target ≥ 80%)`);
-    if (canPin) console.log(`  (for reference: ${(100 * (result.summaryVsFileCountCores ?? 0)).toFixed(0)}% of a count-only pass over the file on each core — reading, parsing and counting, no analysis: ${result.fileCountPinnedPerCoreMBps.join(', ')} MB/s)`);
-    console.log(`  = ${result.summaryPerCoreMBps} MB/s per core = ${(100 * result.perCoreVsRaw).toFixed(0)}% of ${workers} × the unpinned raw run${canPin ? ' (which core that ran on is up to the scheduler)' : ' (target ≥ 80%)'}`);
-    console.log(`per CPU-second (load-independent): raw ${result.rawMBperCpuSecond} MB, summary ${result.summaryMBperCpuSecond} MB of file = ${(100 * result.cpuEfficiencyVsRaw).toFixed(0)}% (what per-core throughput would be with both cores free)`);
+    console.log(`summary on ${workers} workers: ${pct(result.summaryVsRawCores)} of raw single-thread counting on each of the ${workers} cores, measured ${canPin ? 'pinned, on every core at once' : 'unpinned (no taskset), times the workers'}, just before and after it (median of ${repeat} rounds, range ${result.summaryVsRawCoresRange.map(pct).join('–')}; target ≥ 80%)`);
+    if (result.summaryVsFileCountCores !== null) console.log(`  (for reference: ${pct(result.summaryVsFileCountCores)} of a count-only pass over the file on every core at once — reading, parsing and counting, no analysis)`);
+    console.log(`  ${result.summarySeconds} s for the file; raw counting of the first ${result.rawMeasuredOnMB} MB (texts pre-extracted) unpinned: ${result.rawUnpinnedMBps} MB/s`);
+    console.log(`per CPU-second: raw ${result.rawMBperCpuSecond} MB, summary ${result.summaryMBperCpuSecond} MB of file`);
     console.log(`peak RSS of the summary process: ${result.peakRssMB} MB, highest of ${repeat} runs (target < 1 GB); load average ${result.loadAverage.join(' ')}`);
   }
 }
