@@ -116,20 +116,25 @@ function bottomK(hashes: Int32Array, count: number, sn: number, k: number): numb
     for (let j = 0; j < sn; j++) h = Math.imul(h ^ hashes[w + j], 0x85ebca6b);
     h = (h ^ (h >>> 13)) >>> 0;
     if (size === k && h >= kept[k - 1]) continue;
-    let lo = 0;
-    let hi = size;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (kept[mid] < h) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < size && kept[lo] === h) continue;
-    const last = size < k ? size : k - 1;
-    kept.copyWithin(lo + 1, lo, last);
-    kept[lo] = h;
-    if (size < k) size++;
+    size = keepSmallest(kept, size, h);
   }
   return Array.from(kept.subarray(0, size));
+}
+
+/** Inserts `h` into the ascending, distinct `kept[0, size)` (capacity `kept.length`, the largest falling off); returns the new size. */
+function keepSmallest(kept: Float64Array, size: number, h: number): number {
+  const k = kept.length;
+  let lo = 0;
+  let hi = size;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (kept[mid] < h) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < size && kept[lo] === h) return size;
+  kept.copyWithin(lo + 1, lo, size < k ? size : k - 1);
+  kept[lo] = h;
+  return size < k ? size + 1 : size;
 }
 
 /**
@@ -169,17 +174,7 @@ export class ShingleSketch {
       h = Math.imul(h ^ hash, 0x85ebca6b);
       h = (h ^ (h >>> 13)) >>> 0;
       if (size === k && h >= kept[k - 1]) continue;
-      let lo = 0;
-      let hi = size;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (kept[mid] < h) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < size && kept[lo] === h) continue;
-      kept.copyWithin(lo + 1, lo, size < k ? size : k - 1);
-      kept[lo] = h;
-      if (size < k) size++;
+      size = keepSmallest(kept, size, h);
     }
     this.a = a;
     this.b = b;
