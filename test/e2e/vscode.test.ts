@@ -149,8 +149,16 @@ test('traces show token costs inline, configs show predictions on hover, and the
     await openFile(page, 'train.yaml');
     const key = page.locator('.monaco-editor .view-line span', { hasText: 'max_steps' }).first();
     await key.waitFor();
-    await key.hover();
-    await page.locator('.monaco-hover', { hasText: /loss/i }).first().waitFor({ timeout: 60_000 });
+    // A hover asked for before the server has analysed the config comes back empty, and the
+    // editor does not ask again while the mouse stays put: move away and hover again until it shows.
+    const hover = page.locator('.monaco-hover', { hasText: /loss/i }).first();
+    for (let deadline = Date.now() + 60_000; ; ) {
+      await key.hover();
+      const shown = await hover.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (Date.now() > deadline) await hover.waitFor({ timeout: 1 });
+      await page.mouse.move(5, 5);
+    }
     await screenshot(page, '08-config-hover');
 
     await runCommand(page, 'Scaling Lens: Open Budget Planner');
