@@ -286,24 +286,24 @@ async function main(): Promise<void> {
   // This machine's speed drifts 1.7x within minutes, so each round's ratio compares the summary
   // with raw counting measured just before and just after it, under the same load.
   interface Round { rawBefore: number[]; rawAfter: number[]; summary: Record<string, number> & { totals?: Record<string, number> }; summaryMBps: number; rawMBps: number; ratio: number; fileCount?: number[] }
+  const rawPerCore = async (): Promise<number[]> => (canPin ? (await onEveryCore('raw', path, String(rawMb))).map(mbps) : [mbps(child('raw', path, String(rawMb)))]);
+  // Without taskset, one raw run stands for every core.
+  const coresRaw = (xs: number[]): number => (canPin ? sum(xs) : xs[0] * workers);
   const rounds: Round[] = [];
-  const unpinned: Record<string, number>[] = [];
   for (let r = 0; r < repeat; r++) {
-    const rawBefore = canPin ? (await onEveryCore('raw', path, String(rawMb))).map(mbps) : [mbps(child('raw', path, String(rawMb)))];
+    const rawBefore = await rawPerCore();
     const summary = runSummaryChild();
-    const rawAfter = canPin ? (await onEveryCore('raw', path, String(rawMb))).map(mbps) : [mbps(child('raw', path, String(rawMb)))];
+    const rawAfter = await rawPerCore();
     const summaryMBps = size / 1e3 / summary.ms;
-    // Without taskset, one raw run stands for every core.
-    const coresRaw = (xs: number[]): number => (canPin ? sum(xs) : xs[0] * workers);
     const rawMBps = (coresRaw(rawBefore) + coresRaw(rawAfter)) / 2;
     const fileCount = canPin && !args.includes('--no-file-count') ? (await onEveryCore('file-count', path, String(rawMb))).map(mbps) : undefined;
     rounds.push({ rawBefore, rawAfter, summary, summaryMBps, rawMBps, ratio: summaryMBps / rawMBps, fileCount });
-    if (r === 0) unpinned.push(child('raw', path, String(rawMb)));
   }
+  // For reference: one unpinned raw run, wherever the scheduler puts it.
+  const raw = child('raw', path, String(rawMb));
   const ratios = rounds.map((x) => x.ratio);
   const mid = rounds[ratios.indexOf(median(ratios))];
   const fileCountRatios = rounds.filter((x) => x.fileCount).map((x) => x.summaryMBps / sum(x.fileCount!));
-  const raw = unpinned[0];
   const result = {
     file: path,
     fileMB: Number((size / 1e6).toFixed(1)),
