@@ -10,7 +10,7 @@ import { CancelledError, type WorkOptions } from '../work';
 import type { TraceOptions } from './analyze';
 import { traceFileSource } from '../ingest/traces/framing';
 import { fileSize, summarizeTraceSource, withDropped, type RangeResult, type SummaryOptions } from './fileSummary';
-import { summarizeRows, type FileTraceSummary, type TraceRow } from './summary';
+import { TraceSummaryBuilder, type FileTraceSummary } from './summary';
 import { findWorkerScript, startWorker, type WorkerScript } from '../workerScript';
 
 /**
@@ -80,7 +80,8 @@ export function rangeBoundaries(path: string, size: number, rangeBytes: number, 
       }
       if (found < 0 || found >= size) break;
       cuts.push(found);
-      target = found + rangeBytes;
+      // The last few ranges are a quarter size, so the workers run out of work at nearly the same time.
+      target = found + (size - found > 4 * rangeBytes ? rangeBytes : Math.max(1, rangeBytes >> 2));
     }
   } finally {
     closeSync(fd);
@@ -147,7 +148,8 @@ async function runPool<R extends WorkerReply>(script: WorkerScript, init: Worker
       }
     });
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    // Every job is done (or failed): the summary need not wait for the threads to be torn down.
+    for (const w of pool) w.terminate().catch(() => undefined);
   }
 }
 
@@ -179,32 +181,37 @@ export async function summarizeTraceFile(path: string, options: SummaryOptions &
   for (let k = 0; k + 1 < cuts.length; k++) jobs.push({ kind: 'summarize', id: k, path, name, start: cuts[k], end: cuts[k + 1], reader: reader.id });
   const results = new Array<RangeResult | undefined>(jobs.length);
   const traceOptions: TraceOptions = pickTraceOptions(options);
-  await runPool<{ kind: 'summarized'; id: number } & RangeResult>(defaultScript(options.workerScript), { options: traceOptions, vocabDir: getVocabDir() }, jobs, workers, options, (reply) => {
-    results[reply.id] = reply;
-  });
-  // Stitch in file order.
-  const rows: TraceRow[] = [];
+  // Parts are folded in file order as soon as every part before them is in, so the totals are
+  // ready when the last worker replies rather than after a walk over every row.
+  const builder = new TraceSummaryBuilder(name, reader.id);
   const problems: Problem[] = [];
   let dropped = 0;
   let lineOffset = 0;
-  for (let k = 0; k < jobs.length; k++) {
-    const r = results[k]!;
+  let stitched = 0;
+  const stitch = (k: number, r: RangeResult): void => {
     const byteOffset = cuts[k];
     for (const row of r.rows) {
       row.line += lineOffset;
       row.endLine += lineOffset;
       row.byteStart += byteOffset;
       row.byteEnd += byteOffset;
-      row.index = rows.length;
-      if (/^#\d+$/.test(row.id)) row.id = `#${row.index + 1}`;
-      rows.push(row);
+      row.index = builder.count;
+      if (row.id.charCodeAt(0) === 35 /* # */ && /^#\d+$/.test(row.id)) row.id = `#${row.index + 1}`;
+      builder.add(row);
     }
     for (const p of r.problems) problems.push({ ...p, line: p.line + lineOffset });
     dropped += r.droppedProblems;
     // Each range but the last ends just after a newline, so its line count is exact.
     lineOffset += r.lines;
-  }
-  return summarizeRows(name, reader.id, rows, withDropped(name, problems.slice(0, 1000), dropped + Math.max(0, problems.length - 1000)));
+  };
+  await runPool<{ kind: 'summarized'; id: number } & RangeResult>(defaultScript(options.workerScript), { options: traceOptions, vocabDir: getVocabDir() }, jobs, workers, options, (reply) => {
+    results[reply.id] = reply;
+    for (; stitched < jobs.length && results[stitched]; stitched++) {
+      stitch(stitched, results[stitched]!);
+      results[stitched] = undefined;
+    }
+  });
+  return builder.finish(withDropped(name, problems.slice(0, 1000), dropped + Math.max(0, problems.length - 1000)));
 }
 
 function pickTraceOptions(o: SummaryOptions): TraceOptions {

@@ -2,7 +2,7 @@ import type { Problem } from '../ingest/problem';
 import type { ReportedUsage } from '../ingest/traces/record';
 import type { TraceAnalysis, UsageCheck } from './analyze';
 import { normalizeAnswer } from './answer';
-import { summarizeProblems, type ProblemsOverview, type ProblemStats } from './problems';
+import { summarizeProblems, type ProblemInput, type ProblemsOverview, type ProblemStats } from './problems';
 
 /**
  * A whole trace file in numbers: one compact row per record (what the CLI's `--json` prints and
@@ -128,27 +128,14 @@ export interface FileTraceSummary {
   fileProblems: Problem[];
 }
 
+/**
+ * Totals built one row at a time, so the parallel summary can fold each part in as it arrives
+ * (in file order) instead of walking every row once all workers are done.
+ */
 export class TraceSummaryBuilder {
   private readonly rows: TraceRow[] = [];
-
-  constructor(readonly file: string, readonly format?: string) {}
-
-  add(a: TraceAnalysis | TraceRow): void {
-    this.rows.push('tokenizer' in a && typeof a.tokenizer === 'object' ? toRow(a as TraceAnalysis) : (a as TraceRow));
-  }
-
-  addRows(rows: readonly TraceRow[]): void {
-    for (const r of rows) this.rows.push(r);
-  }
-
-  finish(fileProblems: Problem[] = []): FileTraceSummary {
-    return summarizeRows(this.file, this.format, this.rows, fileProblems);
-  }
-}
-
-export function summarizeRows(file: string, format: string | undefined, rows: TraceRow[], fileProblems: Problem[] = []): FileTraceSummary {
-  const tokenizers = new Map<string, { id: string; exact: boolean; records: number }>();
-  const totals: FileTraceSummary['totals'] = {
+  private readonly tokenizers = new Map<string, { id: string; exact: boolean; records: number }>();
+  private readonly totals: FileTraceSummary['totals'] = {
     thinking: 0,
     answer: 0,
     toolCalls: 0,
@@ -157,68 +144,94 @@ export function summarizeRows(file: string, format: string | undefined, rows: Tr
     priceRows: [],
     estimated: 0,
   };
-  const priceRows = new Set<string>();
-  const byKind: Record<string, number> = {};
-  let markers = 0;
-  let truncated = 0;
-  let unclosed = 0;
-  let flagged = 0;
-  let over = 0;
-  let overAfter = 0;
-  let overThinking = 0;
-  let correct = 0;
-  let incorrect = 0;
-  const addOpt = (key: 'reportedOutput' | 'reportedReasoning' | 'reportedInput' | 'dollars', v: number | undefined): void => {
-    if (v !== undefined) totals[key] = (totals[key] ?? 0) + v;
-  };
-  for (const r of rows) {
-    let t = tokenizers.get(r.tokenizer);
-    if (!t) tokenizers.set(r.tokenizer, (t = { id: r.tokenizer, exact: r.exact, records: 0 }));
+  private readonly priceRows = new Set<string>();
+  private readonly byKind: Record<string, number> = {};
+  private readonly problemInputs: ProblemInput[] = [];
+  private markers = 0;
+  private truncated = 0;
+  private unclosed = 0;
+  private flagged = 0;
+  private over = 0;
+  private overAfter = 0;
+  private overThinking = 0;
+  private correct = 0;
+  private incorrect = 0;
+
+  constructor(readonly file: string, readonly format?: string) {}
+
+  add(a: TraceAnalysis | TraceRow): void {
+    this.addRow('tokenizer' in a && typeof a.tokenizer === 'object' ? toRow(a as TraceAnalysis) : (a as TraceRow));
+  }
+
+  addRows(rows: readonly TraceRow[]): void {
+    for (const r of rows) this.addRow(r);
+  }
+
+  /** Rows added so far (the next row's index). */
+  get count(): number {
+    return this.rows.length;
+  }
+
+  private addRow(r: TraceRow): void {
+    this.rows.push(r);
+    const totals = this.totals;
+    let t = this.tokenizers.get(r.tokenizer);
+    if (!t) this.tokenizers.set(r.tokenizer, (t = { id: r.tokenizer, exact: r.exact, records: 0 }));
     t.records++;
     totals.thinking += r.thinking;
     totals.answer += r.answer;
     totals.toolCalls += r.toolCalls;
     totals.total += r.total;
     if (r.countsFrom === 'estimated') totals.estimated++;
-    addOpt('reportedOutput', r.reported?.output);
-    addOpt('reportedReasoning', r.reported?.reasoning);
-    addOpt('reportedInput', r.reported?.input);
-    addOpt('dollars', r.dollars);
+    if (r.reported?.output !== undefined) totals.reportedOutput = (totals.reportedOutput ?? 0) + r.reported.output;
+    if (r.reported?.reasoning !== undefined) totals.reportedReasoning = (totals.reportedReasoning ?? 0) + r.reported.reasoning;
+    if (r.reported?.input !== undefined) totals.reportedInput = (totals.reportedInput ?? 0) + r.reported.input;
+    if (r.dollars !== undefined) totals.dollars = (totals.dollars ?? 0) + r.dollars;
     if (r.costBasis) totals.priced[r.costBasis]++;
     else totals.priced.none++;
-    if (r.priceRow) priceRows.add(r.priceRow);
-    markers += r.markers;
-    for (const [k, v] of Object.entries(r.markersByKind)) byKind[k] = (byKind[k] ?? 0) + v;
-    if (r.truncated) truncated++;
-    if (r.unclosedThink) unclosed++;
-    if (r.check?.flagged) flagged++;
+    if (r.priceRow) this.priceRows.add(r.priceRow);
+    this.markers += r.markers;
+    const byKind = this.byKind;
+    for (const k in r.markersByKind) byKind[k] = (byKind[k] ?? 0) + r.markersByKind[k];
+    if (r.truncated) this.truncated++;
+    if (r.unclosedThink) this.unclosed++;
+    if (r.check?.flagged) this.flagged++;
     if (r.tokensAfterAnswer !== undefined) {
-      over++;
-      overAfter += r.tokensAfterAnswer;
-      overThinking += r.thinking;
+      this.over++;
+      this.overAfter += r.tokensAfterAnswer;
+      this.overThinking += r.thinking;
     }
-    if (r.correct === true) correct++;
-    else if (r.correct === false) incorrect++;
+    if (r.correct === true) this.correct++;
+    else if (r.correct === false) this.incorrect++;
+    this.problemInputs.push({ problemId: r.problemId, thinking: r.thinking, correct: r.correct, answer: r.finalAnswer !== undefined ? normalizeAnswer(r.finalAnswer) : undefined, sketch: r.sketch });
   }
-  totals.priceRows = [...priceRows].sort();
-  const { problems, overview } = summarizeProblems(
-    rows.map((r) => ({ problemId: r.problemId, thinking: r.thinking, correct: r.correct, answer: r.finalAnswer !== undefined ? normalizeAnswer(r.finalAnswer) : undefined, sketch: r.sketch })),
-  );
-  return {
-    file,
-    format,
-    records: rows.length,
-    tokenizers: [...tokenizers.values()],
-    totals,
-    truncated,
-    unclosedThink: unclosed,
-    usageFlagged: flagged,
-    markers: { total: markers, byKind, ratePer1k: totals.thinking > 0 ? (1000 * markers) / totals.thinking : 0 },
-    overthinking: { traces: over, tokensAfter: overAfter, share: overThinking > 0 ? overAfter / overThinking : 0 },
-    correctness: { judged: correct + incorrect, correct, incorrect },
-    problems: overview,
-    problemStats: problems,
-    rows,
-    fileProblems,
-  };
+
+  finish(fileProblems: Problem[] = []): FileTraceSummary {
+    const totals = { ...this.totals, priced: { ...this.totals.priced }, priceRows: [...this.priceRows].sort() };
+    const { problems, overview } = summarizeProblems(this.problemInputs);
+    const markers = this.markers;
+    return {
+      file: this.file,
+      format: this.format,
+      records: this.rows.length,
+      tokenizers: [...this.tokenizers.values()].map((t) => ({ ...t })),
+      totals,
+      truncated: this.truncated,
+      unclosedThink: this.unclosed,
+      usageFlagged: this.flagged,
+      markers: { total: markers, byKind: { ...this.byKind }, ratePer1k: totals.thinking > 0 ? (1000 * markers) / totals.thinking : 0 },
+      overthinking: { traces: this.over, tokensAfter: this.overAfter, share: this.overThinking > 0 ? this.overAfter / this.overThinking : 0 },
+      correctness: { judged: this.correct + this.incorrect, correct: this.correct, incorrect: this.incorrect },
+      problems: overview,
+      problemStats: problems,
+      rows: this.rows,
+      fileProblems,
+    };
+  }
+}
+
+export function summarizeRows(file: string, format: string | undefined, rows: readonly TraceRow[], fileProblems: Problem[] = []): FileTraceSummary {
+  const b = new TraceSummaryBuilder(file, format);
+  b.addRows(rows);
+  return b.finish(fileProblems);
 }

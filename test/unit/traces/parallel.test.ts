@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileSource } from '../../../src/core/ingest/source';
 import { summarizeTraceSource } from '../../../src/core/traces/fileSummary';
-import { summarizeTraceFile } from '../../../src/core/traces/parallel';
+import { rangeBoundaries, summarizeTraceFile } from '../../../src/core/traces/parallel';
 
 test('a file summarised on two worker threads equals the one-thread summary', async () => {
   const examples = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'traces', 'traces.jsonl'), 'utf8').trim().split('\n');
@@ -28,6 +28,10 @@ test('a file summarised on two worker threads equals the one-thread summary', as
   assert.deepEqual(parallel.fileProblems, single.fileProblems);
   assert.deepEqual(parallel.totals, single.totals);
   assert.deepEqual(parallel.problems, single.problems);
+  // Everything else too: tokenizers in order of first use, markers by kind, problem stats.
+  const { rows: _p, ...parallelRest } = parallel;
+  const { rows: _s, ...singleRest } = single;
+  assert.deepEqual(parallelRest, singleRest);
   assert.ok(single.fileProblems.length >= 7);
   // Byte ranges point at the records in the file.
   const bytes = readFileSync(path);
@@ -40,3 +44,19 @@ function strip<T extends { sketch?: number[] }>(r: T): Omit<T, 'sketch'> {
   const { sketch: _s, ...rest } = r;
   return rest;
 }
+
+test('ranges are cut at line starts, and the last few are smaller so both workers finish together', () => {
+  const line = JSON.stringify({ id: 'x', text: 'y'.repeat(90) }) + '\n';
+  const path = join(mkdtempSync(join(tmpdir(), 'ranges-')), 'r.jsonl');
+  writeFileSync(path, line.repeat(2000));
+  const size = line.length * 2000;
+  const cuts = rangeBoundaries(path, size, 16 << 10, false);
+  assert.equal(cuts[0], 0);
+  assert.equal(cuts[cuts.length - 1], size);
+  for (const c of cuts) assert.equal(c % line.length, 0);
+  const sizes = cuts.slice(1).map((c, i) => c - cuts[i]);
+  assert.ok(sizes[0] >= 16 << 10 && sizes[0] < (16 << 10) + line.length);
+  const small = sizes.filter((s) => s < 8 << 10).length;
+  assert.ok(small >= 12 && small <= 20, `${small} small ranges in ${sizes.join(',')}`);
+  assert.ok(sizes.slice(0, sizes.length - small).every((s) => s >= 16 << 10));
+});
