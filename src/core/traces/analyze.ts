@@ -108,7 +108,7 @@ export interface TraceAnalysis {
   cost?: TraceCost;
   /** Why there is no cost, or what to keep in mind about it. */
   costNote?: string;
-  /** Bottom-k sketch of the thinking's word shingles, for similarity between traces of a problem. */
+  /** Bottom-k sketch of the thinking's shingles, for similarity between traces of a problem (absent without a problem id). */
   sketch?: number[];
   detail?: TraceDetail;
 }
@@ -216,8 +216,9 @@ export class TraceAnalyzer {
       for (const h of hits) positions.push(h.start);
     }
     if (point) positions.push(point.end);
-    // The same pass feeds the similarity sketch with each piece's hash.
-    const sketch = thinking !== '' ? new ShingleSketch() : undefined;
+    // The same pass feeds the similarity sketch with each piece's hash. Only traces of a named
+    // problem are ever compared, so the rest skip it.
+    const sketch = thinking !== '' && r.problemId !== undefined ? new ShingleSketch() : undefined;
     let offsets: Int32Array | undefined;
     if (thinking === '') thinkingTokens = 0;
     else if (positions.length > 0) {
@@ -395,9 +396,9 @@ function preview(text: string, start: number, end: number): string {
   return end - start > 120 ? `${s}…` : s;
 }
 
-/** A hash of everything the analysis of a record depends on, position excluded. */
+/** A hash of everything the analysis of a record depends on, position excluded (the problem id is in it: it decides the sketch). */
 function recordKey(r: TraceRecord): number {
   return contentHash(
-    [r.model ?? '', r.thinking, r.answer, r.prompt ?? '', r.reference ?? '', String(r.correct), r.thinkingKind, r.finishReason ?? '', String(r.truncated), String(r.encryptedReasoning), String(r.redactedThinkingBlocks), JSON.stringify(r.usage ?? null), JSON.stringify(r.toolCalls)].join('\u0000'),
+    [r.model ?? '', r.problemId ?? '\u0001', r.thinking, r.answer, r.prompt ?? '', r.reference ?? '', String(r.correct), r.thinkingKind, r.finishReason ?? '', String(r.truncated), String(r.encryptedReasoning), String(r.redactedThinkingBlocks), JSON.stringify(r.usage ?? null), JSON.stringify(r.toolCalls)].join('\u0000'),
   );
 }

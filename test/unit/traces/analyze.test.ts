@@ -99,10 +99,12 @@ function pick(a: { correct?: boolean; correctBy?: string }): [boolean | undefine
 
 test('similarity sketches come from the counting pass: same thinking 1, different thinking lower', () => {
   const an = new TraceAnalyzer();
-  const a = an.analyze(rec({ model: 'gpt-4o', thinking: thinking.repeat(3) })).sketch!;
-  const b = an.analyze(rec({ model: 'gpt-4o', thinking: thinking.repeat(3) })).sketch!;
-  const c = an.analyze(rec({ model: 'gpt-4o', thinking: 'Entirely different reasoning about the capital of France, which is Paris, and its history.' })).sketch!;
+  const a = an.analyze(rec({ model: 'gpt-4o', problemId: 'p1', thinking: thinking.repeat(3) })).sketch!;
+  const b = an.analyze(rec({ model: 'gpt-4o', problemId: 'p1', thinking: thinking.repeat(3) })).sketch!;
+  const c = an.analyze(rec({ model: 'gpt-4o', problemId: 'p1', thinking: 'Entirely different reasoning about the capital of France, which is Paris, and its history.' })).sketch!;
   assert.ok(a.length > 10);
+  // Only traces of a named problem are compared; the rest are not sketched.
+  assert.equal(an.analyze(rec({ model: 'gpt-4o', thinking: thinking.repeat(3) })).sketch, undefined);
   assert.equal(sketchSimilarity(a, b), 1);
   assert.ok(sketchSimilarity(a, c) < 0.2);
 });
@@ -131,4 +133,14 @@ test('no public tokenizer: reported usage is shown, and step sizes are put on it
   assert.equal(stepSum, 300);
   assert.ok(a.firstAnswer!.tokensAfter <= 300 && a.firstAnswer!.share > 0);
   assert.equal(a.cost!.basis, 'reported');
+});
+
+test('the analysis cache keeps traces of different problems apart even when their text is the same', () => {
+  const an = new TraceAnalyzer({ cache: true });
+  const a = an.analyze(rec({ model: 'gpt-4o', thinking }));
+  const b = an.analyze(rec({ model: 'gpt-4o', problemId: 'p7', thinking }));
+  assert.equal(a.problemId, undefined);
+  assert.equal(a.sketch, undefined);
+  assert.equal(b.problemId, 'p7');
+  assert.ok(b.sketch && b.sketch.length > 0);
 });
