@@ -81,7 +81,9 @@ async function childRaw(path: string, rawMb: number): Promise<void> {
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  process.stdout.write(JSON.stringify({ bytes, ms, cpuMs, tokens, texts: texts.length, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  let textBytes = 0;
+  for (const t of texts) textBytes += Buffer.byteLength(t.text);
+  process.stdout.write(JSON.stringify({ bytes, textBytes, ms, cpuMs, tokens, texts: texts.length, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
 }
 
 /**
@@ -325,6 +327,12 @@ async function main(): Promise<void> {
     summarySeconds: Number((mid.summary.ms / 1000).toFixed(1)),
     summaryMBperCpuSecond: Number((size / 1e3 / mid.summary.cpuMs).toFixed(2)),
     rawMBperCpuSecond: Number((raw.bytes / 1e3 / raw.cpuMs).toFixed(2)),
+    // The CPU the summary spends per MB against counting alone: unlike the per-core ratio it
+    // does not move with the cores' speed, only with how much work there is beside counting.
+    summaryVsRawPerCpuSecond: Number((size / mid.summary.cpuMs / (raw.bytes / raw.cpuMs)).toFixed(2)),
+    // Raw counting's throughput in MB of the text it counts (the file also holds keys, prompts, usage).
+    rawTextMBps: Number((raw.textBytes / 1e3 / raw.ms).toFixed(2)),
+    textShareOfFile: Number((raw.textBytes / raw.bytes).toFixed(3)),
     records: mid.summary.records,
     tokens: mid.summary.totals,
     peakRssMB: Math.max(...rounds.map((x) => Math.round(x.summary.maxRssMB))),
@@ -344,7 +352,8 @@ async function main(): Promise<void> {
     console.log(`summary on ${workers} workers: ${pct(result.summaryVsRawCores)} of raw single-thread counting on each of the ${workers} cores, measured ${canPin ? 'pinned, on every core at once' : 'unpinned (no taskset), times the workers'}, just before and after it (median of ${repeat} rounds, range ${result.summaryVsRawCoresRange.map(pct).join('–')}; target ≥ 80%)`);
     if (result.summaryVsFileCountCores !== null) console.log(`  (for reference: ${pct(result.summaryVsFileCountCores)} of a count-only pass over the file on every core at once — reading, parsing and counting, no analysis)`);
     console.log(`  ${result.summarySeconds} s for the file; raw counting of the first ${result.rawMeasuredOnMB} MB (texts pre-extracted) unpinned: ${result.rawUnpinnedMBps} MB/s`);
-    console.log(`per CPU-second: raw ${result.rawMBperCpuSecond} MB, summary ${result.summaryMBperCpuSecond} MB of file`);
+    console.log(`per CPU-second: raw ${result.rawMBperCpuSecond} MB, summary ${result.summaryMBperCpuSecond} MB of file = ${pct(result.summaryVsRawPerCpuSecond)} (the summary's CPU per MB against counting alone; does not move with the cores' speed)`);
+    console.log(`  the texts raw counting counts are ${pct(result.textShareOfFile)} of the file's bytes; in MB of text counted, raw counting ran at ${result.rawTextMBps} MB/s`);
     console.log(`peak RSS of the summary process: ${result.peakRssMB} MB, highest of ${repeat} runs (target < 1 GB); load average ${result.loadAverage.join(' ')}`);
   }
 }
