@@ -90,15 +90,19 @@ export function splitThink(text: string): ThinkSplit {
     thinkEnd = firstClose.index;
     pos = firstClose.index + firstClose.length;
   }
+  // The first matches found above are reused when they lie ahead: a close tag at the end of a
+  // long thinking block would otherwise be searched for over the whole block twice.
+  const openFrom = (from: number): Match | undefined => (firstOpen && firstOpen.index >= from ? firstOpen : firstOpen ? findFrom(OPEN, clean, from) : undefined);
+  const closeFrom = (from: number): Match | undefined => (firstClose && firstClose.index >= from ? firstClose : firstClose ? findFrom(CLOSE, clean, from) : undefined);
   for (;;) {
-    const open = findFrom(OPEN, clean, pos);
+    const open = openFrom(pos);
     if (!open) {
       answer.push(clean.slice(pos));
       break;
     }
     answer.push(clean.slice(pos, open.index));
     const bodyStart = open.index + open.length;
-    const close = findFrom(CLOSE, clean, bodyStart);
+    const close = closeFrom(bodyStart);
     if (thinkStart === undefined) thinkStart = bodyStart;
     if (!close) {
       thinking.push(clean.slice(bodyStart));
@@ -121,7 +125,12 @@ export function splitThink(text: string): ThinkSplit {
   };
 }
 
-function findFrom(re: RegExp, s: string, from: number): { index: number; length: number } | undefined {
+interface Match {
+  index: number;
+  length: number;
+}
+
+function findFrom(re: RegExp, s: string, from: number): Match | undefined {
   re.lastIndex = from;
   const m = re.exec(s);
   return m ? { index: m.index, length: m[0].length } : undefined;
