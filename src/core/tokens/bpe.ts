@@ -1,5 +1,5 @@
 import { hashChars, nextPow2, PieceCache } from './pieceCache';
-import { CL100K_PATTERN, fromHfPretokenizer, isWhiteSpace, O200K_PATTERN, singlePattern, splitRange, UnsupportedTokenizerError, type PretokenizerSpec, type SplitStage } from './pretokenize';
+import { CL100K_PATTERN, ClassRunPair, fromHfPretokenizer, isWhiteSpace, O200K_PATTERN, PieceList, singlePattern, splitRangeInto, UnsupportedTokenizerError, type PretokenizerSpec, type SplitStage } from './pretokenize';
 import type { AddedToken, VocabData } from './vocab';
 
 /**
@@ -102,6 +102,9 @@ export class BpeTokenizer implements TokenCounter {
   private sink: PieceSink | null = null;
   private readonly sinkHashes = new Int32Array(SINK_BATCH);
   private sinkCount = 0;
+  private readonly stageLists: PieceList[] = [];
+  /** The first two stages split by hand, when both are one character class repeated (DeepSeek-V3). */
+  private readonly firstPair: ClassRunPair | undefined;
 
   constructor(readonly id: string, readonly title: string, v: VocabData) {
     this.kind = v.kind;
@@ -179,6 +182,7 @@ export class BpeTokenizer implements TokenCounter {
         : fromHfPretokenizer(v.pretokenizer.spec);
     const only = this.pre.stages.length === 1 ? this.pre.stages[0] : undefined;
     this.fastStage = only && only.behavior === 'isolated' && !only.invert ? only : undefined;
+    this.firstPair = ClassRunPair.of(this.pre.stages[0], this.pre.stages[1]);
     this.normalizer = buildNormalizer(v.normalizer);
 
     for (const t of v.added) this.addedById.set(t.id, t);
@@ -321,8 +325,18 @@ export class BpeTokenizer implements TokenCounter {
       this.scanRange(stage, text, start, end, base);
       return;
     }
-    const pieces = splitRange(stage, text, start, end);
-    for (let p = 0; p < pieces.length; p += 2) this.stages(text, pieces[p], pieces[p + 1], k + 1, base);
+    // Each stage has its own list: the stages below overwrite theirs while this one is walked.
+    const list = (this.stageLists[k] ??= new PieceList());
+    if (k === 0 && this.firstPair && this.firstPair.split(text, start, end, list)) {
+      const n = list.n;
+      const pieces = list.a;
+      for (let p = 0; p < n; p += 2) this.stages(text, pieces[p], pieces[p + 1], 2, base);
+      return;
+    }
+    splitRangeInto(stage, text, start, end, list);
+    const n = list.n;
+    const pieces = list.a;
+    for (let p = 0; p < n; p += 2) this.stages(text, pieces[p], pieces[p + 1], k + 1, base);
   }
 
   /** Scans `text[start, end)` as if it were the whole input: in place when the pattern allows, else on a slice. */

@@ -294,7 +294,48 @@ export class UnsupportedTokenizerError extends Error {
  * become pieces according to the stage's behaviour. The regex sees only this range (lookaheads
  * stop at its end), which is what applying a stage to an earlier stage's piece means.
  */
-export function splitRange(stage: SplitStage, text: string, start: number, end: number, forceSlice = false): number[] {
+export function splitRange(stage: SplitStage, text: string, start: number, end: number): number[] {
+  const out = new PieceList();
+  splitRangeInto(stage, text, start, end, out);
+  return Array.from(out.a.subarray(0, out.n));
+}
+
+/**
+ * Flat piece positions, reused from call to call: the count loop splits every gap between
+ * digits (DeepSeek's pre-tokenizer) and allocating two arrays per gap cost more than the split.
+ */
+export class PieceList {
+  a = new Int32Array(256);
+  n = 0;
+
+  push(s: number, e: number): void {
+    if (this.n + 2 > this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = s;
+    this.a[this.n++] = e;
+  }
+}
+
+/** Segments [start, end, isDelimiter] of the split in progress; only `splitRangeInto` uses it, and never re-entrantly. */
+let segBuf = new Int32Array(384);
+let segN = 0;
+
+function pushSeg(s: number, e: number, d: number): void {
+  if (segN + 3 > segBuf.length) {
+    const b = new Int32Array(segBuf.length * 2);
+    b.set(segBuf);
+    segBuf = b;
+  }
+  segBuf[segN++] = s;
+  segBuf[segN++] = e;
+  segBuf[segN++] = d;
+}
+
+/** `splitRange` into `out` (cleared first). */
+export function splitRangeInto(stage: SplitStage, text: string, start: number, end: number, out: PieceList, forceSlice = false): void {
   let sub = text;
   let base = 0;
   let from = start;
@@ -310,7 +351,7 @@ export function splitRange(stage: SplitStage, text: string, start: number, end: 
   }
   // Segments covering the range in order: [start, end, isDelimiter]. A global search finds each
   // next match in one call, which matters for patterns that match rarely (digits, CJK runs).
-  const segs: number[] = [];
+  segN = 0;
   const re = stage.search;
   let gap = from;
   const delim = stage.invert ? 0 : 1;
@@ -334,32 +375,36 @@ export function splitRange(stage: SplitStage, text: string, start: number, end: 
       }
     }
     if (ms < 0 || ms >= limit) break;
-    if (me > limit) return splitRange(stage, text, start, end, true);
+    if (me > limit) {
+      splitRangeInto(stage, text, start, end, out, true);
+      return;
+    }
     if (me === ms) {
       at = ms + codePointLength(sub, ms);
       continue;
     }
-    if (gap < ms) segs.push(gap + base, ms + base, 1 - delim);
-    segs.push(ms + base, me + base, delim);
+    if (gap < ms) pushSeg(gap + base, ms + base, 1 - delim);
+    pushSeg(ms + base, me + base, delim);
     gap = at = me;
   }
-  if (gap < limit) segs.push(gap + base, limit + base, 1 - delim);
+  if (gap < limit) pushSeg(gap + base, limit + base, 1 - delim);
   const n = limit;
-
-  const out: number[] = [];
+  const segs = segBuf;
+  const segsLength = segN;
+  out.n = 0;
   switch (stage.behavior) {
     case 'isolated':
-      for (let k = 0; k < segs.length; k += 3) out.push(segs[k], segs[k + 1]);
+      for (let k = 0; k < segsLength; k += 3) out.push(segs[k], segs[k + 1]);
       break;
     case 'removed':
-      for (let k = 0; k < segs.length; k += 3) if (segs[k + 2] === 0) out.push(segs[k], segs[k + 1]);
+      for (let k = 0; k < segsLength; k += 3) if (segs[k + 2] === 0) out.push(segs[k], segs[k + 1]);
       break;
     case 'contiguous':
-      for (let k = 0; k < segs.length; k += 3) {
+      for (let k = 0; k < segsLength; k += 3) {
         const s = segs[k];
         let e = segs[k + 1];
         if (segs[k + 2] === 1) {
-          while (k + 3 < segs.length && segs[k + 5] === 1) {
+          while (k + 3 < segsLength && segs[k + 5] === 1) {
             k += 3;
             e = segs[k + 1];
           }
@@ -370,7 +415,7 @@ export function splitRange(stage: SplitStage, text: string, start: number, end: 
     case 'merged_with_previous': {
       let open = -1;
       let openEnd = -1;
-      for (let k = 0; k < segs.length; k += 3) {
+      for (let k = 0; k < segsLength; k += 3) {
         const s = segs[k];
         const e = segs[k + 1];
         if (segs[k + 2] === 1 && open >= 0) {
@@ -392,7 +437,7 @@ export function splitRange(stage: SplitStage, text: string, start: number, end: 
     }
     case 'merged_with_next': {
       let pending = -1;
-      for (let k = 0; k < segs.length; k += 3) {
+      for (let k = 0; k < segsLength; k += 3) {
         const s = segs[k];
         const e = segs[k + 1];
         if (segs[k + 2] === 1) {
@@ -407,7 +452,6 @@ export function splitRange(stage: SplitStage, text: string, start: number, end: 
       break;
     }
   }
-  return out;
 }
 
 export function isWhiteSpace(c: number): boolean {
@@ -421,4 +465,119 @@ function codePointLength(s: string, i: number): number {
     if (d >= 0xdc00 && d <= 0xdfff) return 2;
   }
   return 1;
+}
+
+/** A split pattern that is one character class repeated: `X+` or `X{1,n}`. */
+const CLASS_RUN = /^(?:\\[pP]\{[A-Za-z_=]+\}|\[(?:\\.|[^\]\\])*\])(?:(\+)|\{1,(\d+)\})$/;
+
+/** Longest piece (in code points) of a one-class stage (`\p{N}{1,3}`: 3), or 0 when the stage is not one. */
+export function classRunLimit(stage: SplitStage): number {
+  if (stage.behavior !== 'isolated' || stage.invert) return 0;
+  const m = CLASS_RUN.exec(stage.source);
+  if (!m) return 0;
+  return m[1] ? Infinity : Number(m[2]);
+}
+
+const OTHER = 1;
+const IN_A = 2;
+const IN_B = 3;
+const IN_BOTH = 4;
+
+/**
+ * Two one-class split stages in a row, done by hand in one pass: DeepSeek-V3's pre-tokenizer
+ * isolates runs of up to three digits (`\p{N}{1,3}`), then CJK runs, before its main pattern.
+ * Run as regex splits, the second stage searches every gap the first leaves (every stretch
+ * between two numbers), and that cost a sixth of counting maths text. Membership in each class
+ * comes from the stages' own regexes, one code point at a time, remembered per code point.
+ * Equal to the two splits one after the other as long as no character is in both classes;
+ * `split` reports such a character and the caller falls back to the regex splits.
+ */
+export class ClassRunPair {
+  private readonly table = new Uint8Array(0x10000);
+  private readonly astral = new Map<number, number>();
+
+  private constructor(
+    private readonly a: SplitStage,
+    private readonly limitA: number,
+    private readonly b: SplitStage,
+    private readonly limitB: number,
+  ) {}
+
+  static of(a: SplitStage | undefined, b: SplitStage | undefined): ClassRunPair | undefined {
+    if (!a || !b) return undefined;
+    const la = classRunLimit(a);
+    const lb = classRunLimit(b);
+    return la > 0 && lb > 0 ? new ClassRunPair(a, la, b, lb) : undefined;
+  }
+
+  /** The pieces of `text[start, end)` after both stages, into `out`; false if a character is in both classes. */
+  split(text: string, start: number, end: number, out: PieceList): boolean {
+    out.n = 0;
+    let other = -1;
+    let i = start;
+    while (i < end) {
+      const u = text.charCodeAt(i);
+      let c: number;
+      let w = 1;
+      if (u >= 0xd800 && u <= 0xdbff && i + 1 < end && isLow(text.charCodeAt(i + 1))) {
+        c = this.astralClass(pair(u, text.charCodeAt(i + 1)));
+        w = 2;
+      } else c = this.table[u] || this.learn(u);
+      if (c === OTHER) {
+        if (other < 0) other = i;
+        i += w;
+        continue;
+      }
+      if (c === IN_BOTH) return false;
+      if (other >= 0) {
+        out.push(other, i);
+        other = -1;
+      }
+      const limit = c === IN_A ? this.limitA : this.limitB;
+      let j = i + w;
+      for (let n = 1; n < limit && j < end; n++) {
+        const v = text.charCodeAt(j);
+        if (v >= 0xd800 && v <= 0xdbff && j + 1 < end && isLow(text.charCodeAt(j + 1))) {
+          if (this.astralClass(pair(v, text.charCodeAt(j + 1))) !== c) break;
+          j += 2;
+        } else {
+          if ((this.table[v] || this.learn(v)) !== c) break;
+          j++;
+        }
+      }
+      out.push(i, j);
+      i = j;
+    }
+    if (other >= 0) out.push(other, end);
+    return true;
+  }
+
+  private learn(u: number): number {
+    return (this.table[u] = this.classify(String.fromCharCode(u)));
+  }
+
+  private astralClass(cp: number): number {
+    let c = this.astral.get(cp);
+    if (c === undefined) this.astral.set(cp, (c = this.classify(String.fromCodePoint(cp))));
+    return c;
+  }
+
+  private classify(ch: string): number {
+    const inA = matchesWhole(this.a.regex, ch);
+    const inB = matchesWhole(this.b.regex, ch);
+    return inA ? (inB ? IN_BOTH : IN_A) : inB ? IN_B : OTHER;
+  }
+}
+
+function matchesWhole(re: RegExp, s: string): boolean {
+  re.lastIndex = 0;
+  return re.test(s) && re.lastIndex === s.length;
+}
+
+function isLow(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+function pair(hi: number, lo: number): number {
+  return (hi - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
 }
