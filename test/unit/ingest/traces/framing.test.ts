@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProblemSink } from '../../../../src/core/ingest/problem';
 import { textSource } from '../../../../src/core/ingest/source';
-import { byteLength, readJsonItems, readRawLines, sampleHead } from '../../../../src/core/ingest/traces/framing';
+import { byteLength, LineDecoder, readJsonItems, readRawLines, sampleHead } from '../../../../src/core/ingest/traces/framing';
 import { splitThink, stripTemplateTokens } from '../../../../src/core/ingest/traces/think';
 
 async function items(text: string) {
@@ -102,4 +102,25 @@ test('files read as bytes give the same lines and offsets as text, across chunk 
   for await (const l of readRawLines(traceFileSource(path))) viaBytes.push(l);
   assert.deepEqual(viaBytes, viaText);
   assert.equal(viaBytes[1].text.length, 700_000);
+});
+
+test('LineDecoder decodes every byte sequence as Buffer#toString does, invalid bytes and byte-order marks included', () => {
+  const decoder = new LineDecoder();
+  let seed = 11;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return Math.floor((seed / 2 ** 32) * n);
+  };
+  // Valid sequences, their parts, overlong forms, surrogates, bytes that never occur in UTF-8.
+  const pool = [0x41, 0x7d, 0xef, 0xbb, 0xbf, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0x80, 0xc0, 0xaf, 0xff, 0xfe, 0xf4, 0x90, 0xe0, 0x7f, 0x00];
+  let nonAscii = 0;
+  for (let n = 0; n < 20_000; n++) {
+    const bytes = Buffer.from(Array.from({ length: rand(14) }, () => (rand(3) === 0 ? rand(256) : pool[rand(pool.length)])));
+    // Lines are decoded one after another from one decoder, at any offset of a bigger buffer.
+    const pad = rand(3);
+    const buf = Buffer.concat([Buffer.alloc(pad, 0x20), bytes, Buffer.from([0x0a])]);
+    assert.equal(decoder.decode(buf, pad, pad + bytes.length), bytes.toString('utf8'), bytes.toString('hex'));
+    if (bytes.some((b) => b >= 0x80)) nonAscii++;
+  }
+  assert.ok(nonAscii > 10_000);
 });
