@@ -109,7 +109,7 @@ export interface TraceAnalysis {
   /** Why there is no cost, or what to keep in mind about it. */
   costNote?: string;
   /** Bottom-k sketch of the thinking's shingles, for similarity between traces of a problem (absent without a problem id). */
-  sketch?: number[];
+  sketch?: Uint32Array;
   detail?: TraceDetail;
 }
 

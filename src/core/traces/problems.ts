@@ -48,7 +48,7 @@ export interface ProblemInput {
   correct?: boolean;
   /** Final answer, normalized (see `normalizeAnswer`). */
   answer?: string;
-  sketch?: number[];
+  sketch?: ArrayLike<number>;
 }
 
 export function problemStats(problemId: string, traces: readonly ProblemInput[], maxPairs = 2000): ProblemStats {

@@ -182,13 +182,20 @@ export class ShingleSketch {
     this.size = size;
   }
 
-  finish(): number[] {
-    return Array.from(this.kept.subarray(0, this.size));
+  /**
+   * The sketch as a typed array: rows carry one from each worker thread to the main one, where
+   * 64 hashes in a plain array are 64 heap numbers to copy and to collect (a typed array is one
+   * block), and a file summary holds one per trace.
+   */
+  finish(): Uint32Array {
+    const out = new Uint32Array(this.size);
+    for (let i = 0; i < this.size; i++) out[i] = this.kept[i];
+    return out;
   }
 }
 
 /** Estimated Jaccard similarity of the shingle sets two sketches came from. */
-export function sketchSimilarity(a: readonly number[], b: readonly number[]): number {
+export function sketchSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length === 0 || b.length === 0) return a.length === b.length ? 1 : 0;
   const k = Math.min(Math.max(a.length, b.length), 64);
   // Bottom-k of the union, and how many of those are in both.

@@ -50,7 +50,7 @@ export interface TraceRow {
   overthinkingShare?: number;
   repetitionShare?: number;
   /** Similarity sketch; used for the per-problem view, left out of printed output. */
-  sketch?: number[];
+  sketch?: Uint32Array;
 }
 
 export function toRow(a: TraceAnalysis): TraceRow {

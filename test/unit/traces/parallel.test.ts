@@ -40,7 +40,7 @@ test('a file summarised on two worker threads equals the one-thread summary', as
   assert.equal(bytes.subarray(0, r.byteStart).toString('utf8').split('\n').length, r.line);
 });
 
-function strip<T extends { sketch?: number[] }>(r: T): Omit<T, 'sketch'> {
+function strip<T extends { sketch?: Uint32Array }>(r: T): Omit<T, 'sketch'> {
   const { sketch: _s, ...rest } = r;
   return rest;
 }
