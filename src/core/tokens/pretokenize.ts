@@ -300,39 +300,43 @@ export function splitRange(stage: SplitStage, text: string, start: number, end: 
   return Array.from(out.a.subarray(0, out.n));
 }
 
+/** Int32s appended in groups, in a buffer kept from call to call and grown when full. */
+class IntList {
+  a = new Int32Array(384);
+  n = 0;
+
+  protected room(k: number): void {
+    if (this.n + k <= this.a.length) return;
+    const b = new Int32Array(this.a.length * 2);
+    b.set(this.a);
+    this.a = b;
+  }
+}
+
 /**
  * Flat piece positions, reused from call to call: the count loop splits every gap between
  * digits (DeepSeek's pre-tokenizer) and allocating two arrays per gap cost more than the split.
  */
-export class PieceList {
-  a = new Int32Array(256);
-  n = 0;
-
+export class PieceList extends IntList {
   push(s: number, e: number): void {
-    if (this.n + 2 > this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
+    this.room(2);
     this.a[this.n++] = s;
     this.a[this.n++] = e;
   }
 }
 
-/** Segments [start, end, isDelimiter] of the split in progress; only `splitRangeInto` uses it, and never re-entrantly. */
-let segBuf = new Int32Array(384);
-let segN = 0;
-
-function pushSeg(s: number, e: number, d: number): void {
-  if (segN + 3 > segBuf.length) {
-    const b = new Int32Array(segBuf.length * 2);
-    b.set(segBuf);
-    segBuf = b;
+/** Segments of a split in progress: [start, end, isDelimiter]. */
+class SegmentList extends IntList {
+  push(s: number, e: number, d: number): void {
+    this.room(3);
+    this.a[this.n++] = s;
+    this.a[this.n++] = e;
+    this.a[this.n++] = d;
   }
-  segBuf[segN++] = s;
-  segBuf[segN++] = e;
-  segBuf[segN++] = d;
 }
+
+/** Only `splitRangeInto` uses it, and never re-entrantly. */
+const segList = new SegmentList();
 
 /** `splitRange` into `out` (cleared first). */
 export function splitRangeInto(stage: SplitStage, text: string, start: number, end: number, out: PieceList, forceSlice = false): void {
@@ -351,7 +355,7 @@ export function splitRangeInto(stage: SplitStage, text: string, start: number, e
   }
   // Segments covering the range in order: [start, end, isDelimiter]. A global search finds each
   // next match in one call, which matters for patterns that match rarely (digits, CJK runs).
-  segN = 0;
+  segList.n = 0;
   const re = stage.search;
   let gap = from;
   const delim = stage.invert ? 0 : 1;
@@ -383,14 +387,14 @@ export function splitRangeInto(stage: SplitStage, text: string, start: number, e
       at = ms + codePointLength(sub, ms);
       continue;
     }
-    if (gap < ms) pushSeg(gap + base, ms + base, 1 - delim);
-    pushSeg(ms + base, me + base, delim);
+    if (gap < ms) segList.push(gap + base, ms + base, 1 - delim);
+    segList.push(ms + base, me + base, delim);
     gap = at = me;
   }
-  if (gap < limit) pushSeg(gap + base, limit + base, 1 - delim);
+  if (gap < limit) segList.push(gap + base, limit + base, 1 - delim);
   const n = limit;
-  const segs = segBuf;
-  const segsLength = segN;
+  const segs = segList.a;
+  const segsLength = segList.n;
   out.n = 0;
   switch (stage.behavior) {
     case 'isolated':
