@@ -327,16 +327,13 @@ export class BpeTokenizer implements TokenCounter {
     }
     // Each stage has its own list: the stages below overwrite theirs while this one is walked.
     const list = (this.stageLists[k] ??= new PieceList());
-    if (k === 0 && this.firstPair && this.firstPair.split(text, start, end, list)) {
-      const n = list.n;
-      const pieces = list.a;
-      for (let p = 0; p < n; p += 2) this.stages(text, pieces[p], pieces[p + 1], 2, base);
-      return;
-    }
-    splitRangeInto(stage, text, start, end, list);
+    let next = k + 1;
+    // The hand-written pair does stages 0 and 1 at once.
+    if (k === 0 && this.firstPair?.split(text, start, end, list)) next = 2;
+    else splitRangeInto(stage, text, start, end, list);
     const n = list.n;
     const pieces = list.a;
-    for (let p = 0; p < n; p += 2) this.stages(text, pieces[p], pieces[p + 1], k + 1, base);
+    for (let p = 0; p < n; p += 2) this.stages(text, pieces[p], pieces[p + 1], next, base);
   }
 
   /** Scans `text[start, end)` as if it were the whole input: in place when the pattern allows, else on a slice. */
