@@ -25,11 +25,7 @@ export const THINK_OPEN = new RegExp(OPEN_SOURCE);
 /** One reasoning closing tag, any convention. */
 export const THINK_CLOSE = new RegExp(CLOSE_SOURCE);
 
-/**
- * Any reasoning tag. One regex pass is the cheapest test that covers every convention: a
- * substring scan per delimiter cost 2.5× as much on reasoning text (one of them, 'think>', is
- * slow to rule out where the text says "think" a lot).
- */
+/** Any reasoning tag (for short heads; long texts go through `findThinkTag`). */
 export const THINK_TAG = new RegExp(`${OPEN_SOURCE}|${CLOSE_SOURCE}`);
 
 export interface ThinkSplit {
@@ -55,8 +51,60 @@ export function stripTemplateTokens(text: string, found: string[]): string {
   });
 }
 
-const OPEN = new RegExp(OPEN_SOURCE, 'g');
-const CLOSE = new RegExp(CLOSE_SOURCE, 'g');
+/** Which tags a search wants: opening, closing, or either. */
+const OPENING = 1;
+const CLOSING = 2;
+
+/**
+ * Every delimiter of `OPEN_SOURCE` / `CLOSE_SOURCE` by its first character. Tags are found with
+ * native `indexOf` scans for those three characters, checking each hit: on reasoning text, where
+ * `<`, `[` and `◁` are rare, that took half the time of the alternation regex (7.7 against 16 ms
+ * on 21.6 M characters of the bench's traces), which tries the alternatives at every position.
+ */
+const TAGS_BY_LEAD: readonly (readonly [string, readonly (readonly [string, number])[]])[] = [
+  [
+    '<',
+    [
+      ['<think>', OPENING],
+      ['<thinking>', OPENING],
+      ['<|begin_of_thought|>', OPENING],
+      ['<seed:think>', OPENING],
+      ['</think>', CLOSING],
+      ['</thinking>', CLOSING],
+      ['<|end_of_thought|>', CLOSING],
+      ['</seed:think>', CLOSING],
+    ],
+  ],
+  [
+    '[',
+    [
+      ['[THINK]', OPENING],
+      ['[/THINK]', CLOSING],
+    ],
+  ],
+  [
+    '◁',
+    [
+      ['◁think▷', OPENING],
+      ['◁/think▷', CLOSING],
+    ],
+  ],
+];
+
+/** The first reasoning tag of the wanted kinds at or after `from`: what the regexes above find. */
+export function findThinkTag(s: string, from: number, kinds = OPENING | CLOSING): Match | undefined {
+  let best: Match | undefined;
+  for (const [lead, tags] of TAGS_BY_LEAD) {
+    for (let i = s.indexOf(lead, from); i >= 0 && (best === undefined || i < best.index); i = s.indexOf(lead, i + 1)) {
+      const tag = tags.find(([t, k]) => (k & kinds) !== 0 && s.startsWith(t, i));
+      if (tag) {
+        best = { index: i, length: tag[0].length };
+        break;
+      }
+    }
+  }
+  return best;
+}
 
 /**
  * Splits a generation into thinking and answer. Handles every shape seen in practice: a closed
@@ -70,7 +118,9 @@ export function splitThink(text: string): ThinkSplit {
   }
   const templateTokens: string[] = [];
   const clean = stripTemplateTokens(text, templateTokens);
-  if (!THINK_TAG.test(clean)) {
+  const firstOpen = findThinkTag(clean, 0, OPENING);
+  const firstClose = findThinkTag(clean, 0, CLOSING);
+  if (!firstOpen && !firstClose) {
     return { thinking: '', answer: clean.trim(), unclosed: false, tagged: false, templateTokens };
   }
   const thinking: string[] = [];
@@ -79,10 +129,6 @@ export function splitThink(text: string): ThinkSplit {
   let thinkStart: number | undefined;
   let thinkEnd: number | undefined;
   let pos = 0;
-  OPEN.lastIndex = 0;
-  CLOSE.lastIndex = 0;
-  const firstOpen = findFrom(OPEN, clean, 0);
-  const firstClose = findFrom(CLOSE, clean, 0);
   if (firstClose && (!firstOpen || firstClose.index < firstOpen.index)) {
     // Output began inside the thinking.
     thinking.push(clean.slice(0, firstClose.index));
@@ -92,8 +138,8 @@ export function splitThink(text: string): ThinkSplit {
   }
   // The first matches found above are reused when they lie ahead: a close tag at the end of a
   // long thinking block would otherwise be searched for over the whole block twice.
-  const openFrom = (from: number): Match | undefined => (firstOpen && firstOpen.index >= from ? firstOpen : firstOpen ? findFrom(OPEN, clean, from) : undefined);
-  const closeFrom = (from: number): Match | undefined => (firstClose && firstClose.index >= from ? firstClose : firstClose ? findFrom(CLOSE, clean, from) : undefined);
+  const openFrom = (from: number): Match | undefined => (firstOpen && firstOpen.index >= from ? firstOpen : firstOpen ? findThinkTag(clean, from, OPENING) : undefined);
+  const closeFrom = (from: number): Match | undefined => (firstClose && firstClose.index >= from ? firstClose : firstClose ? findThinkTag(clean, from, CLOSING) : undefined);
   for (;;) {
     const open = openFrom(pos);
     if (!open) {
@@ -128,12 +174,6 @@ export function splitThink(text: string): ThinkSplit {
 interface Match {
   index: number;
   length: number;
-}
-
-function findFrom(re: RegExp, s: string, from: number): Match | undefined {
-  re.lastIndex = from;
-  const m = re.exec(s);
-  return m ? { index: m.index, length: m[0].length } : undefined;
 }
 
 /** A message of OpenAI's harmony format: its channel, and where its text starts and ends. */

@@ -124,3 +124,27 @@ test('LineDecoder decodes every byte sequence as Buffer#toString does, invalid b
   }
   assert.ok(nonAscii > 10_000);
 });
+
+test('the tag scanner finds what the tag regexes find, on random tag soup', async () => {
+  const { findThinkTag, THINK_OPEN, THINK_CLOSE, THINK_TAG } = await import('../../../../src/core/ingest/traces/think');
+  const parts = ['<think>', '<thinking>', '</think>', '</thinking>', '<think', 'think>', '<|begin_of_thought|>', '<|end_of_thought|>', '<|begin_of', '<seed:think>', '</seed:think>', '<seed:', '[THINK]', '[/THINK]', '[think]', '[', '◁think▷', '◁/think▷', '◁', '<', '</', 'a', ' ', '中文', '😀', '\n'];
+  let seed = 7;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed % n;
+  };
+  const viaRegex = (re: RegExp, s: string, from: number) => {
+    const g = new RegExp(re.source, 'g');
+    g.lastIndex = from;
+    const m = g.exec(s);
+    return m ? { index: m.index, length: m[0].length } : undefined;
+  };
+  for (let n = 0; n < 20_000; n++) {
+    let s = '';
+    for (let k = rand(12); k > 0; k--) s += parts[rand(parts.length)];
+    const from = rand(s.length + 1);
+    assert.deepEqual(findThinkTag(s, from, 1), viaRegex(THINK_OPEN, s, from), JSON.stringify([s, from, 'open']));
+    assert.deepEqual(findThinkTag(s, from, 2), viaRegex(THINK_CLOSE, s, from), JSON.stringify([s, from, 'close']));
+    assert.deepEqual(findThinkTag(s, from), viaRegex(THINK_TAG, s, from), JSON.stringify([s, from, 'any']));
+  }
+});
