@@ -27,7 +27,28 @@ export interface CountOptions {
  * in text order: a call per piece cost a tenth of the counting time.
  */
 export interface PieceSink {
-  addHashes(hashes: Int32Array, n: number): void;
+  addHashes?(hashes: Int32Array, n: number): void;
+  /** Pieces to be told about by their characters (see `PieceWatch`). */
+  watch?: PieceWatch;
+}
+
+/**
+ * Lets a caller find words in the text being counted without scanning it again: the tokenizer
+ * asks `wants` once per distinct piece (the answer is cached with the piece's count) and calls
+ * `seen` with the text range of each piece, in order, that it wanted. Single ASCII characters,
+ * which skip the cache, are wanted by `singles[code]`. Ranges index the counted text unless a
+ * normalizer rewrote it, which the tokenizer reports with `inexact`.
+ */
+export interface PieceWatch {
+  /** Tags its answers in the piece cache: a different watch (another marker list) asks again. A positive integer below 2^20. */
+  readonly id: number;
+  readonly singles: Uint8Array;
+  wants(text: string, start: number, end: number): boolean;
+  /** The tokenizer took the watch: it reports every wanted piece of this count. */
+  begin(): void;
+  seen(start: number, end: number): void;
+  /** Ranges stopped matching the counted text (a normalizer changed it). */
+  inexact(): void;
 }
 
 const SINK_BATCH = 1024;
@@ -49,6 +70,9 @@ export interface TokenCounter {
 const INF = 0x7fffffff;
 /** Pieces up to this many UTF-16 units are cached; longer ones are rare and merged each time. */
 const CACHE_MAX = 64;
+/** A cached piece's count takes the low bits of its cache word (64 units are at most 192 tokens). */
+const COUNT_BITS = 10;
+const COUNT_MASK = (1 << COUNT_BITS) - 1;
 /** Pieces longer than this many bytes are merged with a heap instead of the quadratic scan. */
 const HEAP_MIN = 128;
 
@@ -100,6 +124,8 @@ export class BpeTokenizer implements TokenCounter {
   private posBase = 0;
   private idsOut: number[] | null = null;
   private sink: PieceSink | null = null;
+  private watch: PieceWatch | null = null;
+  private watchSingles: Uint8Array | null = null;
   private readonly sinkHashes = new Int32Array(SINK_BATCH);
   private sinkCount = 0;
   private readonly stageLists: PieceList[] = [];
@@ -206,13 +232,18 @@ export class BpeTokenizer implements TokenCounter {
 
   countAt(text: string, positions: ArrayLike<number>, out: Int32Array | number[], options?: CountOptions, sink?: PieceSink): number {
     this.begin(positions.length > 0 ? positions : null, out, null);
-    this.sink = sink ?? null;
+    this.sink = sink?.addHashes ? sink : null;
+    this.watch = sink?.watch ?? null;
+    this.watchSingles = this.watch?.singles ?? null;
+    this.watch?.begin();
     this.sinkCount = 0;
     try {
       this.run(text, options);
-      if (this.sinkCount > 0) this.sink?.addHashes(this.sinkHashes, this.sinkCount);
+      if (this.sinkCount > 0) this.sink?.addHashes!(this.sinkHashes, this.sinkCount);
     } finally {
       this.sink = null;
+      this.watch = null;
+      this.watchSingles = null;
     }
     this.flushPositions(Number.POSITIVE_INFINITY);
     this.positions = null;
@@ -286,6 +317,7 @@ export class BpeTokenizer implements TokenCounter {
         const m = matcher.find(text, from);
         if (!m) break;
         if (m.start > from) this.segment(text.slice(from, m.start), asText, rawStage, base + from);
+        if (this.watch !== null && this.watch.wants(text, m.start, m.end)) this.watch.seen(base + m.start, base + m.end);
         this.flushPositions(base + m.end);
         this.total++;
         if (this.idsOut) this.idsOut.push(m.token.id);
@@ -299,6 +331,7 @@ export class BpeTokenizer implements TokenCounter {
   private segment(text: string, asText: boolean, rawStage: boolean, base: number): void {
     if (rawStage && this.normalizer) {
       const normalized = this.normalizer(text);
+      if (this.watch !== null && normalized !== text) this.watch.inexact();
       const matcher = asText ? this.normNonSpecial : this.normAll;
       // Positions inside text the normalizer changed are approximate (they index the original).
       if (matcher) {
@@ -403,30 +436,47 @@ export class BpeTokenizer implements TokenCounter {
     const len = e - s;
     if (len === 1 && text.charCodeAt(s) < 0x80) {
       this.total++;
+      if (this.watchSingles !== null && this.watchSingles[text.charCodeAt(s)] === 1) this.watch!.seen(this.posBase + s, this.posBase + e);
       return;
     }
     if (len <= CACHE_MAX) {
       const h = hashChars(text, s, e);
       if (this.sink !== null) this.sinkHash(h);
+      // The cached word is the count, and above it a watch's answer for these characters.
       const hit = this.cache.get(text, s, e, h);
       if (hit >= 0) {
-        this.total += hit;
+        this.total += hit & COUNT_MASK;
+        if (this.watch !== null) {
+          const tag = hit >>> COUNT_BITS;
+          if (tag >>> 1 !== this.watch.id) this.watchAsk(text, s, e, h, hit & COUNT_MASK);
+          else if ((tag & 1) !== 0) this.watch.seen(this.posBase + s, this.posBase + e);
+        }
         return;
       }
       const n = this.utf8(text, s, e);
       const c = this.countBytes(n);
       this.cache.set(text, s, e, h, c);
       this.total += c;
+      if (this.watch !== null) this.watchAsk(text, s, e, h, c);
       return;
     }
     if (this.sink !== null) this.sinkHash(hashChars(text, s, e));
     this.total += this.countBytes(this.utf8(text, s, e));
+    if (this.watch !== null && this.watch.wants(text, s, e)) this.watch.seen(this.posBase + s, this.posBase + e);
+  }
+
+  /** A watched piece whose cached answer is missing or another watch's: asks, and keeps the answer beside the count. */
+  private watchAsk(text: string, s: number, e: number, h: number, count: number): void {
+    const watch = this.watch!;
+    const wanted = watch.wants(text, s, e);
+    this.cache.update(text, s, e, h, count | (((watch.id << 1) | (wanted ? 1 : 0)) << COUNT_BITS));
+    if (wanted) watch.seen(this.posBase + s, this.posBase + e);
   }
 
   private sinkHash(h: number): void {
     this.sinkHashes[this.sinkCount++] = h;
     if (this.sinkCount === SINK_BATCH) {
-      this.sink!.addHashes(this.sinkHashes, SINK_BATCH);
+      this.sink!.addHashes!(this.sinkHashes, SINK_BATCH);
       this.sinkCount = 0;
     }
   }

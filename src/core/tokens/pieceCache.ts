@@ -30,7 +30,7 @@ export class PieceCache {
     this.pool = new Uint16Array(Math.min(maxPool, 1 << 16));
   }
 
-  /** The cached count of `text[start, end)` whose hash is `h`, or -1. */
+  /** The value cached for `text[start, end)` whose hash is `h`, or -1. Values are non-negative. */
   get(text: string, start: number, end: number, h: number): number {
     const len = end - start;
     let i = h & this.mask;
@@ -44,6 +44,27 @@ export class PieceCache {
         let k = 0;
         while (k < len && pool[p + k] === text.charCodeAt(start + k)) k++;
         if (k === len) return this.values[e];
+      }
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Replaces the value of a cached piece (a no-op when it is not cached). */
+  update(text: string, start: number, end: number, h: number, value: number): void {
+    const len = end - start;
+    let i = h & this.mask;
+    for (;;) {
+      const slot = this.slots[i];
+      if (slot === 0) return;
+      const e = slot - 1;
+      if (this.hashes[e] === h && this.lengths[e] === len) {
+        const p = this.starts[e];
+        let k = 0;
+        while (k < len && this.pool[p + k] === text.charCodeAt(start + k)) k++;
+        if (k === len) {
+          this.values[e] = value;
+          return;
+        }
       }
       i = (i + 1) & this.mask;
     }

@@ -1,5 +1,5 @@
 import type { ReportedUsage, TraceRecord } from '../ingest/traces/record';
-import type { CountOptions, TokenCounter } from '../tokens/bpe';
+import type { CountOptions, PieceSink, TokenCounter } from '../tokens/bpe';
 import { CountCache, contentHash } from '../tokens/countCache';
 import { counterFor } from '../tokens/counters';
 import { defaultModelRules, tokenizerForModel, type ModelRule } from '../tokens/models';
@@ -205,7 +205,11 @@ export class TraceAnalyzer {
     // The summary needs only how many steps there are; the full view needs where they are.
     const steps = full && thinking !== '' ? segmentSteps(thinking) : [];
     const stepCount = full ? steps.length : thinking !== '' ? countSteps(thinking) : 0;
-    const hits = thinking !== '' ? this.markers.find(thinking) : [];
+    // The full view needs the markers' positions before counting; the summary finds them from
+    // the pieces the count cuts (see `MarkerMatcher.findWatched`), which costs a fraction of a
+    // regex pass over the thinking.
+    const watch = !full && thinking !== '' ? this.markers.watchPieces() : undefined;
+    let hits = full && thinking !== '' ? this.markers.find(thinking) : [];
     const point = finalAnswer && thinking !== '' ? firstAnswerPoint(thinking, finalAnswer.value, r.prompt) : undefined;
 
     // One counting pass over the thinking gives every token offset the analysis needs.
@@ -219,16 +223,18 @@ export class TraceAnalyzer {
     // The same pass feeds the similarity sketch with each piece's hash. Only traces of a named
     // problem are ever compared, so the rest skip it.
     const sketch = thinking !== '' && r.problemId !== undefined ? new ShingleSketch() : undefined;
+    const sink: PieceSink | undefined = sketch || watch ? { addHashes: sketch ? (h, n) => sketch.addHashes(h, n) : undefined, watch } : undefined;
     let offsets: Int32Array | undefined;
     if (thinking === '') thinkingTokens = 0;
     else if (positions.length > 0) {
       const order = positions.map((_, i) => i).sort((a, b) => positions[a] - positions[b]);
       const sorted = order.map((i) => positions[i]);
       const out = new Int32Array(sorted.length);
-      thinkingTokens = counter.countAt(thinking, sorted, out, specials, sketch);
+      thinkingTokens = counter.countAt(thinking, sorted, out, specials, sink);
       offsets = new Int32Array(positions.length);
       order.forEach((orig, k) => (offsets![orig] = out[k]));
-    } else thinkingTokens = counter.countAt(thinking, NO_POSITIONS, NO_OUT, specials, sketch);
+    } else thinkingTokens = counter.countAt(thinking, NO_POSITIONS, NO_OUT, specials, sink);
+    if (watch) hits = this.markers.findWatched(thinking);
 
     const answerTokens = r.answer === '' ? 0 : this.count(counter, r.answer, specials);
     let toolTokens = 0;

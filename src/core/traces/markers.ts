@@ -1,3 +1,5 @@
+import type { PieceWatch } from '../tokens/bpe';
+
 /**
  * Markers of backtracking and hedging in a chain of thought ("Wait", "Alternatively", "Hmm",
  * "let me double-check"), the phrases studies of reasoning traces count to measure
@@ -30,8 +32,18 @@ export interface MarkerHit {
 
 export class MarkerMatcher {
   private readonly regex: RegExp;
+  /** The same alternatives anchored at `lastIndex`, to try one position. */
+  private readonly sticky: RegExp;
   private readonly byKey = new Map<string, MarkerSpec>();
   readonly kinds: readonly string[];
+  /**
+   * Finding markers from the pieces a tokenizer cuts while it counts (see `watchPieces`); absent
+   * when a phrase does not start with an ASCII letter or holds other non-ASCII characters than
+   * `’`, where the reasoning behind it (below) does not hold.
+   */
+  private readonly watch: MarkerWatch | undefined;
+  private readonly pattern: (key: string) => string;
+  private anchored: (readonly [RegExp, MarkerSpec])[] | undefined;
 
   constructor(readonly specs: readonly MarkerSpec[] = defaultMarkers) {
     const sorted = [...specs].sort((a, b) => b.phrase.length - a.phrase.length);
@@ -39,11 +51,11 @@ export class MarkerMatcher {
       const key = keyOf(s.phrase);
       if (!this.byKey.has(key)) this.byKey.set(key, s);
     }
-    const pattern = (k: string): string =>
+    const pattern = (this.pattern = (k: string): string =>
       k
         .split(' ')
         .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]"))
-        .join('\\s+');
+        .join('\\s+'));
     // Alternatives grouped by first character, in list order within a group: the engine then tests
     // one group per position instead of every phrase (~20% less time on long thinking). Phrases
     // whose first characters differ under the regex's case folding never match at the same
@@ -54,12 +66,81 @@ export class MarkerMatcher {
       if (g) g.push(k);
       else groups.set(foldCase(k[0]), [k]);
     }
-    const alternatives = [...groups.values()].map((keys) =>
-      keys.every((k) => k[0] === keys[0][0]) ? `${pattern(keys[0][0])}(?:${keys.map((k) => pattern(k.slice(1))).join('|')})` : `(?:${keys.map(pattern).join('|')})`,
-    );
-    // ASCII \b lets the engine skip ahead fast; non-ASCII neighbours are checked by hand in find().
-    this.regex = new RegExp(`\\b(?:${alternatives.join('|')})\\b`, 'gi');
+    // ASCII \b lets the engine skip ahead fast; it only holds next to an ASCII word character, so
+    // a phrase starting or ending in another script goes without it on that side. Non-ASCII
+    // neighbours are checked by hand in find().
+    const all = [...this.byKey.keys()];
+    const startsAscii = all.every((k) => ASCII_WORD.test(k[0]));
+    const endsAscii = all.every((k) => ASCII_WORD.test(k[k.length - 1]));
+    const tail = (k: string): string => (!endsAscii && ASCII_WORD.test(k[k.length - 1]) ? '\\b' : '');
+    const alternatives = [...groups.values()].map((keys) => {
+      const lead = !startsAscii && ASCII_WORD.test(keys[0][0]) ? '\\b' : '';
+      return keys.every((k) => k[0] === keys[0][0])
+        ? `${lead}${pattern(keys[0][0])}(?:${keys.map((k) => pattern(k.slice(1)) + tail(k)).join('|')})`
+        : `${lead}(?:${keys.map((k) => pattern(k) + tail(k)).join('|')})`;
+    });
+    const body = `(?:${alternatives.join('|')})${endsAscii ? '\\b' : ''}`;
+    this.regex = new RegExp(`${startsAscii ? '\\b' : ''}${body}`, 'gi');
+    this.sticky = new RegExp(body, 'yi');
     this.kinds = [...new Set(specs.map((s) => s.kind))];
+    const keys = [...this.byKey.keys()];
+    if (keys.length > 0 && keys.every((k) => /^[a-z][\x20-\x7e]*$/.test(k))) this.watch = new MarkerWatch(keys);
+  }
+
+  /**
+   * A watch to pass to a tokenizer's `countAt` (as `sink.watch`), for `findWatched` to read
+   * afterwards; undefined when this list cannot be found that way. One per thread at a time.
+   */
+  watchPieces(): PieceWatch | undefined {
+    this.watch?.reset();
+    return this.watch;
+  }
+
+  /**
+   * The same hits as `find(text)`, from the pieces the watch saw while `text` was counted: only
+   * where a piece could begin a phrase is the phrase regex tried, instead of running it over the
+   * whole text. A marker starts with an ASCII letter not preceded by a word character; such a
+   * letter lies in some piece, and the watch wanted every piece holding such a letter from which
+   * the rest of the piece could begin a phrase (case folded, `’` as `'`, white space as one
+   * space), so every start the regex would take is tried here, in order. Falls back to `find`
+   * when the watch was not used or the tokenizer's normalizer moved the text.
+   */
+  findWatched(text: string): MarkerHit[] {
+    const w = this.watch;
+    if (!w || !w.complete()) return this.find(text);
+    const hits: MarkerHit[] = [];
+    const re = this.sticky;
+    const ranges = w.ranges;
+    let from = 0;
+    for (let r = 0; r < w.n; r += 2) {
+      const end = ranges[r + 1];
+      for (let p = Math.max(ranges[r], from); p < end; p++) {
+        const c = text.charCodeAt(p) | 0x20;
+        if (c < 97 || c > 122 || isWordChar(text.charCodeAt(p - 1))) continue;
+        re.lastIndex = p;
+        if (!re.test(text)) continue;
+        const e = re.lastIndex;
+        // A non-ASCII word character after the phrase: not a word boundary after all.
+        if (isWordChar(text.charCodeAt(e))) continue;
+        this.hit(text, p, e, hits);
+        from = e;
+        p = e - 1;
+      }
+    }
+    return hits;
+  }
+
+  private hit(text: string, start: number, end: number, hits: MarkerHit[]): void {
+    const matched = text.slice(start, end);
+    const lower = matched.toLowerCase();
+    const spec = this.byKey.get(lower) ?? this.byKey.get(keyOf(lower)) ?? this.specMatching(matched);
+    if (spec) hits.push({ start, end, kind: spec.kind, phrase: spec.phrase });
+  }
+
+  /** The phrase a match came from when lower-casing does not give its key (`Σ` matches `ς` too). */
+  private specMatching(matched: string): MarkerSpec | undefined {
+    this.anchored ??= [...this.byKey].map(([k, spec]) => [new RegExp(`^(?:${this.pattern(k)})$`, 'i'), spec] as const);
+    return this.anchored.find(([re]) => re.test(matched))?.[1];
   }
 
   find(text: string): MarkerHit[] {
@@ -70,18 +151,22 @@ export class MarkerMatcher {
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const start = m.index;
       const end = start + m[0].length;
-      if (isWordChar(text.charCodeAt(start - 1)) || isWordChar(text.charCodeAt(end))) continue;
-      const lower = m[0].toLowerCase();
-      const spec = this.byKey.get(lower) ?? this.byKey.get(keyOf(lower));
-      if (spec) hits.push({ start, end, kind: spec.kind, phrase: spec.phrase });
+      // Next to a non-ASCII word character: not a word boundary. The text from the next
+      // character on may still hold a phrase.
+      if (isWordChar(text.charCodeAt(start - 1)) || isWordChar(text.charCodeAt(end))) {
+        re.lastIndex = start + 1;
+        continue;
+      }
+      this.hit(text, start, end, hits);
     }
     return hits;
   }
 }
 
-const WORD = /[\p{L}\p{N}_]/u;
+const WORD = /[\p{L}\p{M}\p{N}_]/u;
+const ASCII_WORD = /[A-Za-z0-9_]/;
 
-/** Letters, digits and `_` of any script (NaN, past either end of the text, is not one). */
+/** Letters (with their combining marks), digits and `_` of any script (NaN, past either end of the text, is not one). */
 function isWordChar(c: number): boolean {
   if (Number.isNaN(c)) return false;
   if (c < 0x80) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -96,4 +181,81 @@ function foldCase(c: string): string {
 
 function keyOf(s: string): string {
   return s.toLowerCase().replace(/’/g, "'").split(/\s+/).filter((w) => w !== '').join(' ');
+}
+
+let watchIds = 0;
+const SPACE = /\s/;
+
+/** Collects the pieces that could begin a phrase of a list (lower-case keys of ASCII characters). */
+class MarkerWatch implements PieceWatch {
+  readonly id = (watchIds = (watchIds % 0xfffff) + 1);
+  readonly singles = new Uint8Array(128);
+  ranges = new Int32Array(256);
+  n = 0;
+  private moved = false;
+  private used = false;
+
+  constructor(private readonly keys: readonly string[]) {
+    for (let c = 0; c < 128; c++) this.singles[c] = this.wants(String.fromCharCode(c), 0, 1) ? 1 : 0;
+  }
+
+  reset(): void {
+    this.n = 0;
+    this.moved = false;
+    this.used = false;
+  }
+
+  /** Whether the ranges cover the text last counted: the tokenizer took the watch and kept positions exact. */
+  complete(): boolean {
+    return this.used && !this.moved;
+  }
+
+  /** Some ASCII letter, at a possible word start, from which the rest of the piece could begin a phrase. */
+  wants(text: string, start: number, end: number): boolean {
+    for (let p = start; p < end; p++) {
+      const c = text.charCodeAt(p) | 0x20;
+      if (c < 97 || c > 122 || (p > start && isWordChar(text.charCodeAt(p - 1)))) continue;
+      for (const k of this.keys) if (couldBegin(text, p, end, k)) return true;
+    }
+    return false;
+  }
+
+  begin(): void {
+    this.used = true;
+  }
+
+  seen(start: number, end: number): void {
+    if (this.n + 2 > this.ranges.length) {
+      const grown = new Int32Array(this.ranges.length * 2);
+      grown.set(this.ranges);
+      this.ranges = grown;
+    }
+    this.ranges[this.n++] = start;
+    this.ranges[this.n++] = end;
+  }
+
+  inexact(): void {
+    this.moved = true;
+  }
+}
+
+/** Whether `text[p, end)` and phrase key `k` agree as far as both go, as the phrase regex compares them. */
+function couldBegin(text: string, p: number, end: number, k: string): boolean {
+  let j = 0;
+  while (p < end && j < k.length) {
+    const ch = text[p];
+    if (k.charCodeAt(j) === 32) {
+      if (!SPACE.test(ch)) return false;
+      while (p < end && SPACE.test(text[p])) p++;
+      j++;
+      continue;
+    }
+    let c = ch.charCodeAt(0);
+    if (c === 0x2019) c = 39;
+    else if (c >= 65 && c <= 90) c |= 0x20;
+    if (c !== k.charCodeAt(j)) return false;
+    p++;
+    j++;
+  }
+  return true;
 }

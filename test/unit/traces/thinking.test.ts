@@ -56,13 +56,21 @@ test('markers: phrases grouped by first letter match exactly as one flat alterna
   const flat = (specs: { phrase: string; kind: string }[], text: string): string[] => {
     const keyOf = (s: string): string => s.toLowerCase().replace(/’/g, "'").split(/\s+/).filter((w) => w !== '').join(' ');
     const keys = [...new Set([...specs].sort((a, b) => b.phrase.length - a.phrase.length).map((s) => keyOf(s.phrase)))];
-    const alts = keys.map((k) => k.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]")).join('\\s+'));
-    const re = new RegExp(`\\b(?:${alts.join('|')})\\b`, 'gi');
-    const word = (c: number): boolean => !Number.isNaN(c) && /[\p{L}\p{N}_]/u.test(String.fromCharCode(c));
+    // \b only where the phrase has an ASCII word character on that side (it means nothing elsewhere).
+    const b = (c: string): string => (/\w/.test(c) ? '\\b' : '');
+    const alts = keys.map((k) => b(k[0]) + k.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]")).join('\\s+') + b(k[k.length - 1]));
+    const re = new RegExp(`(?:${alts.join('|')})`, 'gi');
+    // A letter's combining marks are part of its word; a phrase rejected for its neighbours does
+    // not hide one starting inside it.
+    const word = (c: number): boolean => !Number.isNaN(c) && /[\p{L}\p{M}\p{N}_]/u.test(String.fromCharCode(c));
     const out: string[] = [];
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (word(text.charCodeAt(m.index - 1)) || word(text.charCodeAt(m.index + m[0].length))) continue;
-      out.push(`${m.index}:${keyOf(m[0])}`);
+      if (word(text.charCodeAt(m.index - 1)) || word(text.charCodeAt(m.index + m[0].length))) {
+        re.lastIndex = m.index + 1;
+        continue;
+      }
+      // The phrase it came from (lower-casing `Σ` does not say whether the list wrote `σ` or `ς`).
+      out.push(`${m.index}:${keys[alts.findIndex((a) => new RegExp(`^(?:${a})$`, 'i').test(m![0]))]}`);
     }
     return out;
   };
@@ -76,11 +84,59 @@ test('markers: phrases grouped by first letter match exactly as one flat alterna
     { phrase: 'wait', kind: 'x' },
     { phrase: 'but wait', kind: 'x' },
   ];
-  const texts = ['a b, a-b, a  b a; ’tis ΣA Σb σb ςa', 'éwait waitá _wait wait_ 3wait but\u00a0wait BUT WAIT-but wait', "Wait—no wait. Hmm… Let me\tdouble-check; I’M NOT SURE. I think, that’s wrong."];
+  const texts = ['a b, a-b, a  b a; ’tis ΣA Σb σb ςa', 'éwait waitá _wait wait_ 3wait but\u00a0wait BUT WAIT-but wait ébut wait e\u0301wait', "Wait—no wait. Hmm… Let me\tdouble-check; I’M NOT SURE. I think, that’s wrong."];
   for (const list of [specs, undefined]) {
     const m = new MarkerMatcher(list);
     for (const t of texts) assert.deepEqual(m.find(t).map((h) => `${h.start}:${h.phrase.toLowerCase().replace(/’/g, "'")}`), flat(list ?? [...m.specs], t), t);
   }
+});
+
+test('markers found from the pieces a tokenizer cuts are the regex pass\'s, for every bundled tokenizer', async () => {
+  const { counterFor } = await import('../../../src/core/tokens/counters');
+  const parts = [
+    'wait', 'Wait', 'WAIT', 'WaIt', 'waiting', 'but', 'BUT', 'no', 'hold on', 'a', 'an', 'another way', 'I', "I'm", 'I’m', 'i', 'not sure', 'that', "that's", 'that’s', 'wrong',
+    'let', 'me', 'double', '-check', 'double-check', 'maybe', "'maybe", "x'maybe", 'perhaps', 'hmm', 'to verify', 'it seems', 'what if', 'sanity check', 'on second thought',
+    ' ', '  ', '\n', '\n\n', '\t', '\u00a0', '\u3000', ',', '.', '—', '(', '"', "'", '’', '_', '3', '42', 'é', 'e\u0301', '\u0301', 'ß', '中文', 'した', '😀', 'x', 'Xy',
+    '<think>', '</think>', '<|endoftext|>', '<｜end▁of▁sentence｜>', '<|im_end|>',
+  ];
+  let seed = 11;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed % n;
+  };
+  const texts: string[] = [];
+  for (let n = 0; n < 1500; n++) {
+    let t = '';
+    for (let k = 1 + rand(40); k > 0; k--) t += parts[rand(parts.length)];
+    texts.push(t);
+  }
+  const lists = [undefined, [{ phrase: 'on reflection', kind: 'mine' }, { phrase: 'I’d say', kind: 'mine' }, { phrase: 'x', kind: 'x' }]];
+  let compared = 0;
+  for (const list of lists) {
+    const m = new MarkerMatcher(list);
+    for (const id of ['o200k_base', 'cl100k_base', 'deepseek_r1', 'qwen3', 'llama3', 'estimate:claude']) {
+      const counter = counterFor(id);
+      for (const specials of ['tokens', 'text'] as const) {
+        for (const t of texts) {
+          const watch = m.watchPieces();
+          assert.ok(watch, 'an ASCII list is found from pieces');
+          const tokens = counter.countAt(t, [], new Int32Array(0), { specials }, { watch });
+          assert.equal(tokens, counter.count(t, { specials }), 'watching does not change the count');
+          assert.deepEqual(m.findWatched(t), m.find(t), JSON.stringify([id, specials, t]));
+          compared += m.find(t).length;
+        }
+      }
+    }
+  }
+  assert.ok(compared > 10_000, `the texts hold markers (${compared})`);
+  // Phrases of other scripts are not found from pieces: the regex pass runs instead.
+  const cyrillic = new MarkerMatcher([{ phrase: 'подожди', kind: 'backtrack' }]);
+  assert.equal(cyrillic.watchPieces(), undefined);
+  assert.deepEqual(cyrillic.findWatched('Подожди, нет.').map((h) => h.start), [0]);
+  // A watch no tokenizer took says so, and the regex pass runs.
+  const m = new MarkerMatcher();
+  m.watchPieces();
+  assert.deepEqual(m.findWatched('Wait, hmm.').map((h) => h.phrase), ['wait', 'hmm']);
 });
 
 test('first answer point: a result cue wins; mentions in the problem statement do not count', () => {
