@@ -195,7 +195,11 @@ class MarkerWatch implements PieceWatch {
   private moved = false;
   private used = false;
 
-  constructor(private readonly keys: readonly string[]) {
+  /** The phrase keys by their first letter (a–z as 0–25). */
+  private readonly byFirst: string[][] = Array.from({ length: 26 }, () => []);
+
+  constructor(keys: readonly string[]) {
+    for (const k of keys) this.byFirst[k.charCodeAt(0) - 97].push(k);
     for (let c = 0; c < 128; c++) this.singles[c] = this.wants(String.fromCharCode(c), 0, 1) ? 1 : 0;
   }
 
@@ -215,7 +219,7 @@ class MarkerWatch implements PieceWatch {
     for (let p = start; p < end; p++) {
       const c = text.charCodeAt(p) | 0x20;
       if (c < 97 || c > 122 || (p > start && isWordChar(text.charCodeAt(p - 1)))) continue;
-      for (const k of this.keys) if (couldBegin(text, p, end, k)) return true;
+      for (const k of this.byFirst[c - 97]) if (couldBegin(text, p, end, k)) return true;
     }
     return false;
   }
