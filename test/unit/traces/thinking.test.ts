@@ -177,3 +177,31 @@ test('similarity sketches: identical texts 1, unrelated texts near 0, related in
   const s = sketchSimilarity(a, d);
   assert.ok(s > 0.1 && s < 0.9, String(s));
 });
+
+test('sketch similarity is the shared share of the bottom-k of the union, on random sketches', () => {
+  // The estimator as defined: the k smallest of the union, and how many of them both hold.
+  const reference = (a: number[], b: number[]): number => {
+    if (a.length === 0 || b.length === 0) return a.length === b.length ? 1 : 0;
+    const k = Math.min(Math.max(a.length, b.length), 64);
+    const union = [...new Set([...a, ...b])].sort((x, y) => x - y).slice(0, k);
+    const inA = new Set(a);
+    const inB = new Set(b);
+    return union.filter((x) => inA.has(x) && inB.has(x)).length / union.length;
+  };
+  let seed = 9;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed % n;
+  };
+  for (let t = 0; t < 5000; t++) {
+    const range = 1 + rand(300);
+    const make = (): Uint32Array => {
+      const s = new Set<number>();
+      for (let n = rand(70); n > 0; n--) s.add(rand(range));
+      return Uint32Array.from([...s].sort((x, y) => x - y).slice(0, 64));
+    };
+    const a = make();
+    const b = make();
+    assert.ok(Math.abs(sketchSimilarity(a, b) - reference([...a], [...b])) < 1e-12, JSON.stringify([[...a], [...b]]));
+  }
+});
