@@ -14,10 +14,15 @@ const init = workerData as WorkerInit;
 setVocabDir(init.vocabDir);
 const analyzer = new TraceAnalyzer({ ...init.options, detail: 'summary' });
 
+// The pool keeps a second job queued here so this thread never waits for the main one between
+// jobs; they still run one at a time, in the order they came.
+let queue: Promise<void> = Promise.resolve();
 parentPort!.on('message', (job: WorkerJob) => {
-  run(job).then(
-    (reply) => parentPort!.postMessage(reply),
-    (e: unknown) => parentPort!.postMessage({ kind: 'error', id: job.id, message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies WorkerReply),
+  queue = queue.then(() =>
+    run(job).then(
+      (reply) => parentPort!.postMessage(reply),
+      (e: unknown) => parentPort!.postMessage({ kind: 'error', id: job.id, message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies WorkerReply),
+    ),
   );
 });
 
