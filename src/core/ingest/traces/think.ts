@@ -106,6 +106,24 @@ export function findThinkTag(s: string, from: number, kinds = OPENING | CLOSING)
   return best;
 }
 
+/** The first opening and the first closing tag, in one scan per lead character; `noLt` when the text has no `<`. */
+function firstThinkTags(s: string, noLt: boolean): { open?: Match; close?: Match } {
+  let open: Match | undefined;
+  let close: Match | undefined;
+  for (const [lead, tags] of TAGS_BY_LEAD) {
+    if (noLt && lead === '<') continue;
+    for (let i = s.indexOf(lead); i >= 0; i = s.indexOf(lead, i + 1)) {
+      if (open && close && i >= open.index && i >= close.index) break;
+      const tag = tags.find(([t]) => s.startsWith(t, i));
+      if (!tag) continue;
+      if (tag[1] === OPENING) {
+        if (!open || i < open.index) open = { index: i, length: tag[0].length };
+      } else if (!close || i < close.index) close = { index: i, length: tag[0].length };
+    }
+  }
+  return { open, close };
+}
+
 /**
  * Splits a generation into thinking and answer. Handles every shape seen in practice: a closed
  * block, several blocks, an opening tag with no close (cut off by the length limit), and a lone
@@ -117,9 +135,11 @@ export function splitThink(text: string): ThinkSplit {
     if (harmony) return harmony;
   }
   const templateTokens: string[] = [];
-  const clean = stripTemplateTokens(text, templateTokens);
-  const firstOpen = findThinkTag(clean, 0, OPENING);
-  const firstClose = findThinkTag(clean, 0, CLOSING);
+  // Every template token and most tags start with '<': text without one (most reasoning prose)
+  // skips those scans.
+  const noLt = text.indexOf('<') < 0;
+  const clean = noLt ? text : stripTemplateTokens(text, templateTokens);
+  const { open: firstOpen, close: firstClose } = firstThinkTags(clean, noLt);
   if (!firstOpen && !firstClose) {
     return { thinking: '', answer: clean.trim(), unclosed: false, tagged: false, templateTokens };
   }

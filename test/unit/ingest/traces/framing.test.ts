@@ -148,3 +148,56 @@ test('the tag scanner finds what the tag regexes find, on random tag soup', asyn
     assert.deepEqual(findThinkTag(s, from), viaRegex(THINK_TAG, s, from), JSON.stringify([s, from, 'any']));
   }
 });
+
+test('splitThink on random tag soup splits as a regex-driven reference does', async () => {
+  const { THINK_OPEN, THINK_CLOSE } = await import('../../../../src/core/ingest/traces/think');
+  // The splitter as first written: regex searches for the next opening and closing tag.
+  const reference = (clean: string) => {
+    const find = (re: RegExp, from: number) => {
+      const g = new RegExp(re.source, 'g');
+      g.lastIndex = from;
+      const m = g.exec(clean);
+      return m ? { index: m.index, length: m[0].length } : undefined;
+    };
+    if (!find(THINK_OPEN, 0) && !find(THINK_CLOSE, 0)) return { thinking: '', answer: clean.trim(), unclosed: false, tagged: false };
+    const thinking: string[] = [];
+    const answer: string[] = [];
+    let unclosed = false;
+    let pos = 0;
+    const firstOpen = find(THINK_OPEN, 0);
+    const firstClose = find(THINK_CLOSE, 0);
+    if (firstClose && (!firstOpen || firstClose.index < firstOpen.index)) {
+      thinking.push(clean.slice(0, firstClose.index));
+      pos = firstClose.index + firstClose.length;
+    }
+    for (;;) {
+      const open = find(THINK_OPEN, pos);
+      if (!open) {
+        answer.push(clean.slice(pos));
+        break;
+      }
+      answer.push(clean.slice(pos, open.index));
+      const close = find(THINK_CLOSE, open.index + open.length);
+      if (!close) {
+        thinking.push(clean.slice(open.index + open.length));
+        unclosed = true;
+        break;
+      }
+      thinking.push(clean.slice(open.index + open.length, close.index));
+      pos = close.index + close.length;
+    }
+    return { thinking: thinking.map((t) => t.trim()).filter((t) => t !== '').join('\n\n'), answer: answer.join('').trim(), unclosed, tagged: true };
+  };
+  const parts = ['<think>', '<thinking>', '</think>', '</thinking>', '<think', '<|begin_of_thought|>', '<|end_of_thought|>', '<seed:think>', '</seed:think>', '[THINK]', '[/THINK]', '[', '◁think▷', '◁/think▷', '◁', '<', 'a', 'b c', ' ', '\n', '中文'];
+  let seed = 5;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed % n;
+  };
+  for (let n = 0; n < 20_000; n++) {
+    let s = '';
+    for (let k = rand(10); k > 0; k--) s += parts[rand(parts.length)];
+    const got = splitThink(s);
+    assert.deepEqual({ thinking: got.thinking, answer: got.answer, unclosed: got.unclosed, tagged: got.tagged }, reference(s), JSON.stringify(s));
+  }
+});
