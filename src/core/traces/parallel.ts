@@ -11,6 +11,7 @@ import type { TraceOptions } from './analyze';
 import { traceFileSource } from '../ingest/traces/framing';
 import { fileSize, summarizeTraceSource, withDropped, type RangeResult, type SummaryOptions } from './fileSummary';
 import { TraceSummaryBuilder, type FileTraceSummary } from './summary';
+import { unpackRows, type PackedRows } from './rowPack';
 import { findWorkerScript, startWorker, type WorkerScript } from '../workerScript';
 
 /**
@@ -33,7 +34,7 @@ export type WorkerJob =
   | { kind: 'count'; id: number; path: string; name: string; start: number; end: number; tokenizer: string; specials?: CountOptions['specials'] };
 
 export type WorkerReply =
-  | ({ kind: 'summarized'; id: number } & RangeResult)
+  | ({ kind: 'summarized'; id: number; packed: PackedRows } & Omit<RangeResult, 'rows'>)
   | { kind: 'counted'; id: number; tokens: number; lines: number }
   | { kind: 'error'; id: number; message: string };
 
@@ -209,8 +210,9 @@ export async function summarizeTraceFile(path: string, options: SummaryOptions &
     // Each range but the last ends just after a newline, so its line count is exact.
     lineOffset += r.lines;
   };
-  await runPool<{ kind: 'summarized'; id: number } & RangeResult>(defaultScript(options.workerScript), { options: traceOptions, vocabDir: getVocabDir() }, jobs, workers, options, (reply) => {
-    results[reply.id] = reply;
+  await runPool<Extract<WorkerReply, { kind: 'summarized' }>>(defaultScript(options.workerScript), { options: traceOptions, vocabDir: getVocabDir() }, jobs, workers, options, (reply) => {
+    const { packed, ...rest } = reply;
+    results[reply.id] = { ...rest, rows: unpackRows(packed) };
     for (; stitched < jobs.length && results[stitched]; stitched++) {
       stitch(stitched, results[stitched]!);
       results[stitched] = undefined;

@@ -3,6 +3,7 @@ import { traceReaderById } from '../ingest/traces/index';
 import { counterFor } from '../tokens/counters';
 import { setVocabDir } from '../tokens/vocab';
 import { TraceAnalyzer } from './analyze';
+import { packRows } from './rowPack';
 import { analyzeSource, fileRangeSource } from './fileSummary';
 import { countLines, safeCut, type WorkerInit, type WorkerJob, type WorkerReply } from './parallel';
 
@@ -58,7 +59,7 @@ async function run(job: WorkerJob): Promise<WorkerReply> {
   }
   const reader = traceReaderById(job.reader);
   if (!reader) throw new Error(`Unknown trace reader '${job.reader}'.`);
-  const result = await analyzeSource(source, reader, init.options, {}, analyzer);
-  return { kind: 'summarized', id: job.id, ...result };
+  const { rows, ...result } = await analyzeSource(source, reader, init.options, {}, analyzer);
+  return { kind: 'summarized', id: job.id, ...result, packed: packRows(rows) };
 }
 
