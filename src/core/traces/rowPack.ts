@@ -96,47 +96,69 @@ export interface PackedRows {
 
 const USAGE_KEYS = 5;
 
-export function packRows(rows: readonly TraceRow[]): PackedRows {
-  const n = rows.length;
-  const numbers = (get: (r: TraceRow) => number): Float64Array => {
-    const a = new Float64Array(n);
-    for (let i = 0; i < n; i++) a[i] = get(rows[i]);
-    return a;
-  };
-  const optional = (get: (r: TraceRow) => number | undefined): Optional => {
-    const a = new Float64Array(n);
-    const has = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = get(rows[i]);
-      if (v !== undefined) {
-        a[i] = v;
-        has[i] = 1;
-      }
-    }
-    return { a, has };
-  };
-  const codes = (get: (r: TraceRow) => string | undefined): Codes => {
-    const values: (string | undefined)[] = [];
-    const index = new Map<string | undefined, number>();
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = get(rows[i]);
-      let c = index.get(v);
-      if (c === undefined) {
-        c = values.length;
-        values.push(v);
-        index.set(v, c);
-      }
-      out[i] = c;
-    }
-    return { values, codes: out };
-  };
-  const flags = (get: (r: TraceRow) => boolean): Uint8Array => {
-    const a = new Uint8Array(n);
-    for (let i = 0; i < n; i++) a[i] = get(rows[i]) ? 1 : 0;
-    return a;
-  };
+/** A string column of few distinct values: each row's code, and the values. */
+class Dictionary {
+  readonly values: (string | undefined)[] = [];
+  readonly codes: Int32Array;
+  private readonly index = new Map<string | undefined, number>();
 
+  constructor(n: number) {
+    this.codes = new Int32Array(n);
+  }
+
+  set(i: number, v: string | undefined): void {
+    let c = this.index.get(v);
+    if (c === undefined) {
+      c = this.values.length;
+      this.values.push(v);
+      this.index.set(v, c);
+    }
+    this.codes[i] = c;
+  }
+
+  get packed(): Codes {
+    return { values: this.values, codes: this.codes };
+  }
+}
+
+class OptionalColumn {
+  readonly a: Float64Array;
+  readonly has: Uint8Array;
+
+  constructor(n: number) {
+    this.a = new Float64Array(n);
+    this.has = new Uint8Array(n);
+  }
+
+  set(i: number, v: number | undefined): void {
+    if (v === undefined) return;
+    this.a[i] = v;
+    this.has[i] = 1;
+  }
+
+  get packed(): Optional {
+    return { a: this.a, has: this.has };
+  }
+}
+
+export function packRows(rows: readonly TraceRow[]): PackedRows {
+  // One pass over the rows writing every column: a worker packs a few hundred rows per range,
+  // too few calls for per-column helpers taking getters to get fast.
+  const n = rows.length;
+  const num = (): Float64Array => new Float64Array(n);
+  const numbers: PackedRows['numbers'] = { index: num(), line: num(), endLine: num(), byteStart: num(), byteEnd: num(), thinking: num(), answer: num(), toolCalls: num(), total: num(), steps: num(), markers: num(), markerRate: num() };
+  const dollars = new OptionalColumn(n);
+  const tokensAfterAnswer = new OptionalColumn(n);
+  const overthinkingShare = new OptionalColumn(n);
+  const repetitionShare = new OptionalColumn(n);
+  const dict = (): Dictionary => new Dictionary(n);
+  const [model, tokenizer, countsFrom, priceRow, costBasis, costScope, costNote, thinkingKind, finishReason, answerRule, checkField] = [dict(), dict(), dict(), dict(), dict(), dict(), dict(), dict(), dict(), dict(), dict()];
+  const exact = new Uint8Array(n);
+  const truncated = new Uint8Array(n);
+  const unclosedThink = new Uint8Array(n);
+  const id: string[] = new Array(n);
+  const problemId: (string | undefined)[] = new Array(n);
+  const finalAnswer: (string | undefined)[] = new Array(n);
   const correct = new Int8Array(n);
   const usageShape = new Int32Array(n).fill(-1);
   const usageShapes: string[][] = [];
@@ -154,6 +176,38 @@ export function packRows(rows: readonly TraceRow[]): PackedRows {
   let at = 0;
   for (let i = 0; i < n; i++) {
     const r = rows[i];
+    id[i] = r.id;
+    problemId[i] = r.problemId;
+    finalAnswer[i] = r.finalAnswer;
+    numbers.index[i] = r.index;
+    numbers.line[i] = r.line;
+    numbers.endLine[i] = r.endLine;
+    numbers.byteStart[i] = r.byteStart;
+    numbers.byteEnd[i] = r.byteEnd;
+    numbers.thinking[i] = r.thinking;
+    numbers.answer[i] = r.answer;
+    numbers.toolCalls[i] = r.toolCalls;
+    numbers.total[i] = r.total;
+    numbers.steps[i] = r.steps;
+    numbers.markers[i] = r.markers;
+    numbers.markerRate[i] = r.markerRate;
+    dollars.set(i, r.dollars);
+    tokensAfterAnswer.set(i, r.tokensAfterAnswer);
+    overthinkingShare.set(i, r.overthinkingShare);
+    repetitionShare.set(i, r.repetitionShare);
+    model.set(i, r.model);
+    tokenizer.set(i, r.tokenizer);
+    countsFrom.set(i, r.countsFrom);
+    priceRow.set(i, r.priceRow);
+    costBasis.set(i, r.costBasis);
+    costScope.set(i, r.costScope);
+    costNote.set(i, r.costNote);
+    thinkingKind.set(i, r.thinkingKind);
+    finishReason.set(i, r.finishReason);
+    answerRule.set(i, r.answerRule);
+    exact[i] = r.exact ? 1 : 0;
+    truncated[i] = r.truncated ? 1 : 0;
+    unclosedThink[i] = r.unclosedThink ? 1 : 0;
     correct[i] = r.correct === undefined ? -1 : r.correct ? 1 : 0;
     const u = r.reported as Record<string, number | undefined> | undefined;
     if (u) {
@@ -161,14 +215,15 @@ export function packRows(rows: readonly TraceRow[]): PackedRows {
       const shape = keys.join(',');
       let c = shapeIndex.get(shape);
       if (c === undefined) {
+        if (keys.length > USAGE_KEYS) throw new Error(`Reported usage with ${keys.length} keys (${shape}) does not fit the packed rows.`);
         c = usageShapes.length;
         usageShapes.push(keys);
         shapeIndex.set(shape, c);
       }
-      if (keys.length > USAGE_KEYS) throw new Error(`Reported usage with ${keys.length} keys (${shape}) does not fit the packed rows.`);
       usageShape[i] = c;
       for (let k = 0; k < keys.length; k++) usage[i * USAGE_KEYS + k] = u[keys[k]] as number;
     }
+    checkField.set(i, r.check?.field);
     if (r.check) {
       checkNumbers[3 * i] = r.check.counted;
       checkNumbers[3 * i + 1] = r.check.reported;
@@ -189,45 +244,27 @@ export function packRows(rows: readonly TraceRow[]): PackedRows {
   }
   return {
     n,
-    text: { id: rows.map((r) => r.id), problemId: rows.map((r) => r.problemId), finalAnswer: rows.map((r) => r.finalAnswer) },
-    numbers: {
-      index: numbers((r) => r.index),
-      line: numbers((r) => r.line),
-      endLine: numbers((r) => r.endLine),
-      byteStart: numbers((r) => r.byteStart),
-      byteEnd: numbers((r) => r.byteEnd),
-      thinking: numbers((r) => r.thinking),
-      answer: numbers((r) => r.answer),
-      toolCalls: numbers((r) => r.toolCalls),
-      total: numbers((r) => r.total),
-      steps: numbers((r) => r.steps),
-      markers: numbers((r) => r.markers),
-      markerRate: numbers((r) => r.markerRate),
-    },
-    optional: {
-      dollars: optional((r) => r.dollars),
-      tokensAfterAnswer: optional((r) => r.tokensAfterAnswer),
-      overthinkingShare: optional((r) => r.overthinkingShare),
-      repetitionShare: optional((r) => r.repetitionShare),
-    },
+    text: { id, problemId, finalAnswer },
+    numbers,
+    optional: { dollars: dollars.packed, tokensAfterAnswer: tokensAfterAnswer.packed, overthinkingShare: overthinkingShare.packed, repetitionShare: repetitionShare.packed },
     codes: {
-      model: codes((r) => r.model),
-      tokenizer: codes((r) => r.tokenizer),
-      countsFrom: codes((r) => r.countsFrom),
-      priceRow: codes((r) => r.priceRow),
-      costBasis: codes((r) => r.costBasis),
-      costScope: codes((r) => r.costScope),
-      costNote: codes((r) => r.costNote),
-      thinkingKind: codes((r) => r.thinkingKind),
-      finishReason: codes((r) => r.finishReason),
-      answerRule: codes((r) => r.answerRule),
+      model: model.packed,
+      tokenizer: tokenizer.packed,
+      countsFrom: countsFrom.packed,
+      priceRow: priceRow.packed,
+      costBasis: costBasis.packed,
+      costScope: costScope.packed,
+      costNote: costNote.packed,
+      thinkingKind: thinkingKind.packed,
+      finishReason: finishReason.packed,
+      answerRule: answerRule.packed,
     },
-    flags: { exact: flags((r) => r.exact), truncated: flags((r) => r.truncated), unclosedThink: flags((r) => r.unclosedThink) },
+    flags: { exact, truncated, unclosedThink },
     correct,
     usageShape,
     usageShapes,
     usage,
-    checkField: codes((r) => r.check?.field),
+    checkField: checkField.packed,
     checkNumbers,
     checkFlagged,
     kinds,
