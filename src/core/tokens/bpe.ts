@@ -28,6 +28,11 @@ export interface CountOptions {
  */
 export interface PieceSink {
   addHashes?(hashes: Int32Array, n: number): void;
+  /**
+   * Only the hashes h with `(Math.imul(h, PIECE_SAMPLE_MIX) & sampleMask) === 0` (default 0: all).
+   * A sink that keeps a sample says so here, and the pieces it would drop are never stored.
+   */
+  sampleMask?: number;
   /** Pieces to be told about by their characters (see `PieceWatch`). */
   watch?: PieceWatch;
 }
@@ -52,6 +57,8 @@ export interface PieceWatch {
 }
 
 const SINK_BATCH = 1024;
+/** Mixes a piece hash before sampling: FNV's low bits depend only on the characters' low bits. */
+export const PIECE_SAMPLE_MIX = 0x9e3779b1 | 0;
 
 /** Anything that can count tokens; estimates say so. */
 export interface TokenCounter {
@@ -124,6 +131,7 @@ export class BpeTokenizer implements TokenCounter {
   private posBase = 0;
   private idsOut: number[] | null = null;
   private sink: PieceSink | null = null;
+  private sinkMask = 0;
   private watch: PieceWatch | null = null;
   private watchSingles: Uint8Array | null = null;
   private readonly sinkHashes = new Int32Array(SINK_BATCH);
@@ -233,6 +241,7 @@ export class BpeTokenizer implements TokenCounter {
   countAt(text: string, positions: ArrayLike<number>, out: Int32Array | number[], options?: CountOptions, sink?: PieceSink): number {
     this.begin(positions.length > 0 ? positions : null, out, null);
     this.sink = sink?.addHashes ? sink : null;
+    this.sinkMask = sink?.sampleMask ?? 0;
     this.watch = sink?.watch ?? null;
     this.watchSingles = this.watch?.singles ?? null;
     this.watch?.begin();
@@ -441,7 +450,7 @@ export class BpeTokenizer implements TokenCounter {
     }
     if (len <= CACHE_MAX) {
       const h = hashChars(text, s, e);
-      if (this.sink !== null) this.sinkHash(h);
+      if (this.sink !== null && (Math.imul(h, PIECE_SAMPLE_MIX) & this.sinkMask) === 0) this.sinkHash(h);
       // The cached word is the count, and above it a watch's answer for these characters.
       const hit = this.cache.get(text, s, e, h);
       if (hit >= 0) {
@@ -460,7 +469,10 @@ export class BpeTokenizer implements TokenCounter {
       if (this.watch !== null) this.watchAsk(text, s, e, h, c);
       return;
     }
-    if (this.sink !== null) this.sinkHash(hashChars(text, s, e));
+    if (this.sink !== null) {
+      const h = hashChars(text, s, e);
+      if ((Math.imul(h, PIECE_SAMPLE_MIX) & this.sinkMask) === 0) this.sinkHash(h);
+    }
     this.total += this.countBytes(this.utf8(text, s, e));
     if (this.watch !== null && this.watch.wants(text, s, e)) this.watch.seen(this.posBase + s, this.posBase + e);
   }
@@ -473,6 +485,7 @@ export class BpeTokenizer implements TokenCounter {
     if (wanted) watch.seen(this.posBase + s, this.posBase + e);
   }
 
+  /** Stores a hash for the sink (the caller has checked it is in the sink's sample). */
   private sinkHash(h: number): void {
     this.sinkHashes[this.sinkCount++] = h;
     if (this.sinkCount === SINK_BATCH) {

@@ -7,7 +7,7 @@ import { costOf, priceFor, type Cost, type PriceRow } from '../tokens/prices';
 import { answersMatch, extractAnswer, referenceAnswer, type AnswerRule } from './answer';
 import { defaultMarkers, MarkerMatcher, type MarkerSpec } from './markers';
 import { firstAnswerPoint } from './overthinking';
-import { analyzeWords, ShingleSketch, type RepeatedSpan } from './repetition';
+import { analyzeWords, ShingleSketch, SKETCH_SAMPLE_MASK, type RepeatedSpan } from './repetition';
 import { countSteps, segmentSteps, type StepKind } from './steps';
 
 /**
@@ -223,7 +223,7 @@ export class TraceAnalyzer {
     // The same pass feeds the similarity sketch with each piece's hash. Only traces of a named
     // problem are ever compared, so the rest skip it.
     const sketch = thinking !== '' && r.problemId !== undefined ? new ShingleSketch() : undefined;
-    const sink: PieceSink | undefined = sketch || watch ? { addHashes: sketch ? (h, n) => sketch.addHashes(h, n) : undefined, watch } : undefined;
+    const sink: PieceSink | undefined = sketch || watch ? { addHashes: sketch ? (h, n) => sketch.addHashes(h, n) : undefined, sampleMask: SKETCH_SAMPLE_MASK, watch } : undefined;
     let offsets: Int32Array | undefined;
     if (thinking === '') thinkingTokens = 0;
     else if (positions.length > 0) {

@@ -1,3 +1,4 @@
+import { PIECE_SAMPLE_MIX } from '../tokens/bpe';
 /**
  * Repetition in a chain of thought, from word n-grams: spans that repeat earlier text word for
  * word (loops, re-derivations pasted again), and a bottom-k sketch of the trace's word shingles
@@ -143,6 +144,9 @@ function keepSmallest(kept: Float64Array, size: number, h: number): number {
  * quarter, the same pieces in every text), and shingles are runs of three kept pieces: identical
  * passages give identical shingles, at a quarter of the work.
  */
+/** The quarter of pieces a sketch shingles (top two bits of the mixed hash zero); tokenizers can drop the rest for it (`PieceSink.sampleMask`). */
+export const SKETCH_SAMPLE_MASK = 0xc0000000 | 0;
+
 export class ShingleSketch {
   private a = 0;
   private b = 0;
@@ -164,7 +168,7 @@ export class ShingleSketch {
     for (let i = 0; i < n; i++) {
       const hash = hashes[i];
       // Top bits of a multiplicative mix: FNV's low bits depend only on the characters' low bits.
-      if (Math.imul(hash, 0x9e3779b1) >>> 30 !== 0) continue;
+      if ((Math.imul(hash, PIECE_SAMPLE_MIX) & SKETCH_SAMPLE_MASK) !== 0) continue;
       const pa = a;
       const pb = b;
       a = pb;

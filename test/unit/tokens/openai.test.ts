@@ -85,3 +85,17 @@ test('countAt: many positions, repeated and inside pieces, over a long text; pie
   assert.deepEqual(again, hashes);
   assert.ok(hashes.length > 1024);
 });
+
+test('a sampling sink gets exactly the hashes of its sample, in order', async () => {
+  const { PIECE_SAMPLE_MIX } = await import('../../../src/core/tokens/bpe');
+  const o = loadTokenizer('o200k_base');
+  const text = Array.from({ length: 300 }, (_, k) => `Step ${k}: wait, ${k} × 3 = ${k * 3}; ${'long'.repeat(k % 30)} 中文 😀`).join('\n\n');
+  const all: number[] = [];
+  o.countAt(text, [], new Int32Array(0), {}, { addHashes: (h, n) => all.push(...h.subarray(0, n)) });
+  const mask = 0xc0000000 | 0;
+  const sampled: number[] = [];
+  o.countAt(text, [], new Int32Array(0), {}, { addHashes: (h, n) => sampled.push(...h.subarray(0, n)), sampleMask: mask });
+  const expected = all.filter((h) => (Math.imul(h, PIECE_SAMPLE_MIX) & mask) === 0);
+  assert.deepEqual(sampled, expected);
+  assert.ok(expected.length > 100 && expected.length < all.length / 2, `a quarter or so (${expected.length} of ${all.length})`);
+});
