@@ -144,3 +144,32 @@ test('the analysis cache keeps traces of different problems apart even when thei
   assert.equal(b.problemId, 'p7');
   assert.ok(b.sketch && b.sketch.length > 0);
 });
+
+test('a similarity sketch is the 64 smallest distinct shingle hashes, with repeats and short texts', async () => {
+  const { PIECE_SAMPLE_MIX } = await import('../../../src/core/tokens/bpe');
+  // The definition: pieces in the sampled quarter, shingles of three consecutive ones, mixed.
+  const reference = (hashes: Int32Array): number[] => {
+    const kept = [...hashes].filter((h) => (Math.imul(h, PIECE_SAMPLE_MIX) & 0xc0000000) === 0);
+    const shingles = new Set<number>();
+    for (let i = 2; i < kept.length; i++) {
+      let h = Math.imul(Math.imul(0x2545f491 ^ kept[i - 2], 0x85ebca6b) ^ kept[i - 1], 0x85ebca6b);
+      h = Math.imul(h ^ kept[i], 0x85ebca6b);
+      shingles.add((h ^ (h >>> 13)) >>> 0);
+    }
+    return [...shingles].sort((a, b) => a - b).slice(0, 64);
+  };
+  let seed = 3;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed % n;
+  };
+  for (let t = 0; t < 200; t++) {
+    // A small alphabet of pieces repeats shingles; a large one gives thousands of distinct ones,
+    // so later shingles land near the cut-off. Lengths from nothing to many buffers full.
+    const alphabet = Int32Array.from({ length: 4 + rand(t % 2 === 0 ? 400 : 20_000) }, () => rand(2 ** 31) - 2 ** 30);
+    const hashes = Int32Array.from({ length: rand(t % 2 === 0 ? 3000 : 30_000) }, () => alphabet[rand(alphabet.length)]);
+    const s = new ShingleSketch();
+    s.addHashes(hashes, hashes.length);
+    assert.deepEqual([...s.finish()], reference(hashes), `case ${t}`);
+  }
+});
