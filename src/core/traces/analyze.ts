@@ -128,6 +128,8 @@ export class TraceAnalyzer {
   private readonly rules: readonly ModelRule[];
   private readonly counters = new Map<string, { counter: TokenCounter; use: TokenizerUse } | Error>();
   private readonly markers: MarkerMatcher;
+  /** Reused for every trace: its buffer is an allocation the garbage collector would otherwise track per trace. */
+  private readonly sketch = new ShingleSketch();
   private readonly countCache = new CountCache(50_000);
   private readonly cache = new Map<number, TraceAnalysis>();
   private readonly prices = new Map<string, PriceRow | undefined>();
@@ -222,7 +224,7 @@ export class TraceAnalyzer {
     if (point) positions.push(point.end);
     // The same pass feeds the similarity sketch with each piece's hash. Only traces of a named
     // problem are ever compared, so the rest skip it.
-    const sketch = thinking !== '' && r.problemId !== undefined ? new ShingleSketch() : undefined;
+    const sketch = thinking !== '' && r.problemId !== undefined ? this.sketch.reset() : undefined;
     const sink: PieceSink | undefined = sketch || watch ? { addHashes: sketch ? (h, n) => sketch.addHashes(h, n) : undefined, sampleMask: SKETCH_SAMPLE_MASK, watch } : undefined;
     let offsets: Int32Array | undefined;
     if (thinking === '') thinkingTokens = 0;

@@ -166,6 +166,16 @@ export class ShingleSketch {
     this.buf = new Uint32Array(Math.max(4 * k, 16));
   }
 
+  /** Starts a new sketch in the same buffer (an analyzer keeps one for all its traces). */
+  reset(): this {
+    this.a = 0;
+    this.b = 0;
+    this.seen = 0;
+    this.n = 0;
+    this.threshold = Number.POSITIVE_INFINITY;
+    return this;
+  }
+
   addHashes(hashes: Int32Array, count: number): void {
     let a = this.a;
     let b = this.b;
