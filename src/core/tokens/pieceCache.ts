@@ -32,6 +32,18 @@ export class PieceCache {
 
   /** The value cached for `text[start, end)` whose hash is `h`, or -1. Values are non-negative. */
   get(text: string, start: number, end: number, h: number): number {
+    const e = this.find(text, start, end, h);
+    return e < 0 ? -1 : this.values[e];
+  }
+
+  /** Replaces the value of a cached piece (a no-op when it is not cached). */
+  update(text: string, start: number, end: number, h: number, value: number): void {
+    const e = this.find(text, start, end, h);
+    if (e >= 0) this.values[e] = value;
+  }
+
+  /** The entry holding `text[start, end)` (hash `h`), or -1. */
+  private find(text: string, start: number, end: number, h: number): number {
     const len = end - start;
     let i = h & this.mask;
     for (;;) {
@@ -43,28 +55,7 @@ export class PieceCache {
         const pool = this.pool;
         let k = 0;
         while (k < len && pool[p + k] === text.charCodeAt(start + k)) k++;
-        if (k === len) return this.values[e];
-      }
-      i = (i + 1) & this.mask;
-    }
-  }
-
-  /** Replaces the value of a cached piece (a no-op when it is not cached). */
-  update(text: string, start: number, end: number, h: number, value: number): void {
-    const len = end - start;
-    let i = h & this.mask;
-    for (;;) {
-      const slot = this.slots[i];
-      if (slot === 0) return;
-      const e = slot - 1;
-      if (this.hashes[e] === h && this.lengths[e] === len) {
-        const p = this.starts[e];
-        let k = 0;
-        while (k < len && this.pool[p + k] === text.charCodeAt(start + k)) k++;
-        if (k === len) {
-          this.values[e] = value;
-          return;
-        }
+        if (k === len) return e;
       }
       i = (i + 1) & this.mask;
     }
