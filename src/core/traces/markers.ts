@@ -83,8 +83,7 @@ export class MarkerMatcher {
     this.regex = new RegExp(`${startsAscii ? '\\b' : ''}${body}`, 'gi');
     this.sticky = new RegExp(body, 'yi');
     this.kinds = [...new Set(specs.map((s) => s.kind))];
-    const keys = [...this.byKey.keys()];
-    if (keys.length > 0 && keys.every((k) => /^[a-z][\x20-\x7e]*$/.test(k))) this.watch = new MarkerWatch(keys);
+    if (all.length > 0 && all.every((k) => /^[a-z][\x20-\x7e]*$/.test(k))) this.watch = new MarkerWatch(all);
   }
 
   /**
