@@ -228,7 +228,11 @@ export class TraceAnalyzer {
     const sink: PieceSink | undefined = sketch || watch ? { addHashes: sketch ? (h, n) => sketch.addHashes(h, n) : undefined, sampleMask: SKETCH_SAMPLE_MASK, watch } : undefined;
     let offsets: Int32Array | undefined;
     if (thinking === '') thinkingTokens = 0;
-    else if (positions.length > 0) {
+    else if (positions.length === 1) {
+      // The summary's one position (where the answer first appears): nothing to sort.
+      offsets = new Int32Array(1);
+      thinkingTokens = counter.countAt(thinking, positions, offsets, specials, sink);
+    } else if (positions.length > 0) {
       const order = positions.map((_, i) => i).sort((a, b) => positions[a] - positions[b]);
       const sorted = order.map((i) => positions[i]);
       const out = new Int32Array(sorted.length);

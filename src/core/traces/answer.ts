@@ -71,6 +71,8 @@ export function extractAnswer(text: string): ExtractedAnswer | undefined {
  * (`3512.0` → `3512`, `0.50` → `0.5`).
  */
 export function normalizeAnswer(s: string): string {
+  // Most final answers are a bare integer; every rule below leaves one as its number.
+  if (BARE_INTEGER.test(s)) return String(Number(s));
   let t = s.trim();
   t = t.replace(/^\$+|\$+$/g, '');
   t = t.replace(/\\(?:text|textbf|mathrm|mathbf)\{([^{}]*)\}/g, '$1');
@@ -85,6 +87,8 @@ export function normalizeAnswer(s: string): string {
   if (n !== undefined && /^-?[\d.]+$/.test(t)) return String(n);
   return t.toLowerCase();
 }
+
+const BARE_INTEGER = /^-?\d{1,15}$/;
 
 /** The number an answer denotes (integers, decimals, `a/b`, `\frac{a}{b}`), if it is one. */
 export function numericValue(s: string): number | undefined {

@@ -30,3 +30,17 @@ test('answers compare after normalization', () => {
 function pick(a: ReturnType<typeof extractAnswer>): [string, string] | undefined {
   return a ? [a.value, a.rule] : undefined;
 }
+
+test('bare integers normalize as the general rules would normalize them', () => {
+  let seed = 13;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed % n;
+  };
+  for (let t = 0; t < 5000; t++) {
+    let x = rand(4) === 0 ? '-' : '';
+    for (let k = 1 + rand(17); k > 0; k--) x += String(rand(10));
+    // A space around it sends the same number through every rule.
+    assert.equal(normalizeAnswer(x), normalizeAnswer(` ${x} `), x);
+  }
+});
