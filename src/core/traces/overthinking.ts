@@ -37,17 +37,38 @@ export function firstAnswerPoint(thinking: string, answer: string, prompt?: stri
   return firstMention;
 }
 
-/** Where a number stands alone (3512 in "= 3512." but not in 35120 or 3512.5). */
-function* numberOccurrences(text: string, forms: string[]): Generator<[number, number]> {
-  // Scan every written form in step, yielding in text order.
-  const next = forms.map((f) => text.indexOf(f));
+/**
+ * Where a number stands alone (3512 in "= 3512." but not in 35120 or 3512.5), for every written
+ * form, in text order. The other forms (3,512; .5) are rare in text: each is searched for only up
+ * to the next plain occurrence, in windows that never overlap, because a search through the whole
+ * text for a form that is not there cost more than the rest of finding the answer point (and the
+ * caller usually stops at the first occurrence).
+ */
+export function* numberOccurrences(text: string, forms: string[]): Generator<[number, number]> {
+  const UNKNOWN = -2;
+  // next[i]: where forms[i] next occurs (-1: nowhere), or UNKNOWN; from[i]: where its search resumes.
+  const next = forms.map(() => UNKNOWN);
+  const from = forms.map(() => 0);
   for (;;) {
-    let k = -1;
-    for (let i = 0; i < forms.length; i++) if (next[i] >= 0 && (k < 0 || next[i] < next[k])) k = i;
+    if (next[0] === UNKNOWN) next[0] = text.indexOf(forms[0], from[0]);
+    // Other forms only win by starting before the plain form's next occurrence (on a tie the plain one goes first).
+    const limit = next[0] >= 0 ? next[0] : text.length;
+    let k = next[0] >= 0 ? 0 : -1;
+    for (let i = 1; i < forms.length; i++) {
+      if (next[i] === UNKNOWN && from[i] < limit) {
+        const end = Math.min(text.length, limit + forms[i].length - 1);
+        const j = text.slice(from[i], end).indexOf(forms[i]);
+        if (j >= 0) next[i] = from[i] + j;
+        else from[i] = limit;
+        if (j < 0 && limit === text.length) next[i] = -1;
+      }
+      if (next[i] >= 0 && (k < 0 || next[i] < next[k])) k = i;
+    }
     if (k < 0) return;
     const start = next[k];
     const end = start + forms[k].length;
-    next[k] = text.indexOf(forms[k], start + 1);
+    next[k] = UNKNOWN;
+    from[k] = start + 1;
     const before = text.charCodeAt(start - 1);
     const after = text.charCodeAt(end);
     const afterNext = text.charCodeAt(end + 1);

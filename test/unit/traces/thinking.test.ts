@@ -205,3 +205,43 @@ test('sketch similarity is the shared share of the bottom-k of the union, on ran
     assert.ok(Math.abs(sketchSimilarity(a, b) - reference([...a], [...b])) < 1e-12, JSON.stringify([[...a], [...b]]));
   }
 });
+
+test('number occurrences found lazily are the ones an eager search of every form finds', async () => {
+  const { numberOccurrences } = await import('../../../src/core/traces/overthinking');
+  // The search as first written: every form's next occurrence over the whole text, in step.
+  const eager = (text: string, forms: string[]): [number, number][] => {
+    const out: [number, number][] = [];
+    const next = forms.map((f) => text.indexOf(f));
+    for (;;) {
+      let k = -1;
+      for (let i = 0; i < forms.length; i++) if (next[i] >= 0 && (k < 0 || next[i] < next[k])) k = i;
+      if (k < 0) return out;
+      const start = next[k];
+      const end = start + forms[k].length;
+      next[k] = text.indexOf(forms[k], start + 1);
+      const digit = (c: number): boolean => c >= 48 && c <= 57;
+      const before = text.charCodeAt(start - 1);
+      const after = text.charCodeAt(end);
+      if (digit(before) || before === 46 || before === 44) continue;
+      if (digit(after) || ((after === 46 || after === 44) && digit(text.charCodeAt(end + 1)))) continue;
+      out.push([start, end]);
+    }
+  };
+  const formLists = [['3512', '3,512'], ['0.5', '.5'], ['1000', '1,000'], ['-1234', '-1,234'], ['7']];
+  const parts = ['3512', '3,512', '35120', '13512', '3,5120', '0.5', '.5', '10.5', '1000', '1,000', '-1234', '-1,234', '7', ',', '.', ' ', '= ', 'x', '\n'];
+  let seed = 17;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed % n;
+  };
+  let found = 0;
+  for (let t = 0; t < 20_000; t++) {
+    let text = '';
+    for (let k = rand(30); k > 0; k--) text += parts[rand(parts.length)];
+    const forms = formLists[rand(formLists.length)];
+    const got = [...numberOccurrences(text, forms)];
+    assert.deepEqual(got, eager(text, forms), JSON.stringify([text, forms]));
+    found += got.length;
+  }
+  assert.ok(found > 1000, `occurrences were found (${found})`);
+});
