@@ -123,7 +123,6 @@ function bottomK(hashes: Int32Array, count: number, sn: number, k: number): numb
 }
 
 /** Inserts `h` into the ascending, distinct `kept[0, size)` (capacity `kept.length`, the largest falling off); returns the new size. */
-
 function keepSmallest(kept: Float64Array, size: number, h: number): number {
   const k = kept.length;
   let lo = 0;
