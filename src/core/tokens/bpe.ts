@@ -1,6 +1,6 @@
 import { hashChars, nextPow2, PieceCache } from './pieceCache';
 import { CL100K_PATTERN, ClassRunPair, fromHfPretokenizer, isWhiteSpace, O200K_PATTERN, PieceList, singlePattern, splitRangeInto, UnsupportedTokenizerError, type PretokenizerSpec, type SplitStage } from './pretokenize';
-import type { AddedToken, VocabData } from './vocab';
+import type { AddedToken, BpeTables, VocabData } from './vocab';
 
 /**
  * Byte-level BPE, written for counting: the count path never builds token arrays, pieces are
@@ -103,6 +103,8 @@ export class BpeTokenizer implements TokenCounter {
   private readonly pRank: Int32Array;
   private readonly pResult: Int32Array;
   private readonly pMask: number;
+  /** Whether the lookup tables came from the cache (see `tableCache.ts`) rather than being built. */
+  readonly tablesFromCache: boolean;
   private readonly byteToken = new Int32Array(256);
   private readonly pre: PretokenizerSpec;
   private readonly fastStage: SplitStage | undefined;
@@ -150,59 +152,19 @@ export class BpeTokenizer implements TokenCounter {
     const n = v.offsets.length - 1;
     this.vocabSize = n;
 
-    const vSize = nextPow2(n * 2);
-    this.vSlots = new Int32Array(vSize);
-    this.vHash = new Int32Array(vSize);
-    this.vMask = vSize - 1;
-    for (let t = 0; t < n; t++) {
-      const s = v.offsets[t];
-      const e = v.offsets[t + 1];
-      if (e === s) continue;
-      const h = hashBytes(v.bytes, s, e);
-      let i = h & this.vMask;
-      let dup = false;
-      while (this.vSlots[i] !== 0) {
-        if (this.vHash[i] === h && this.sameBytes(this.vSlots[i] - 1, v.bytes, s, e)) {
-          dup = true;
-          break;
-        }
-        i = (i + 1) & this.vMask;
-      }
-      // Duplicate byte strings keep the first (lowest) id, as the reference tokenizers do.
-      if (dup) continue;
-      this.vSlots[i] = t + 1;
-      this.vHash[i] = h;
-    }
+    const tables = v.tables && tablesHold(v.tables, v) ? v.tables : buildTables(v);
+    this.tablesFromCache = tables === v.tables;
+    this.vSlots = tables.vSlots;
+    this.vHash = tables.vHash;
+    this.vMask = tables.vSlots.length - 1;
+    this.pLeft = tables.pLeft;
+    this.pRight = tables.pRight;
+    this.pRank = tables.pRank;
+    this.pResult = tables.pResult;
+    this.pMask = tables.pLeft.length - 1;
     for (let b = 0; b < 256; b++) {
       this.buf[0] = b;
       this.byteToken[b] = this.lookup(this.buf, 0, 1);
-    }
-
-    const m = v.mergeLeft.length;
-    const pSize = nextPow2(Math.max(2, m * 2));
-    this.pLeft = new Int32Array(pSize).fill(-1);
-    this.pRight = new Int32Array(pSize);
-    this.pRank = new Int32Array(pSize);
-    this.pResult = new Int32Array(pSize);
-    this.pMask = pSize - 1;
-    for (let r = 0; r < m; r++) {
-      const a = v.mergeLeft[r];
-      const b = v.mergeRight[r];
-      let i = pairHash(a, b) & this.pMask;
-      let dup = false;
-      while (this.pLeft[i] !== -1) {
-        if (this.pLeft[i] === a && this.pRight[i] === b) {
-          dup = true;
-          break;
-        }
-        i = (i + 1) & this.pMask;
-      }
-      if (dup) continue;
-      const result = v.mergeResult[r];
-      this.pLeft[i] = a;
-      this.pRight[i] = b;
-      this.pRank[i] = r;
-      this.pResult[i] = result;
     }
     if (v.kind === 'hf') {
       for (let b = 0; b < 256; b++) {
@@ -227,6 +189,11 @@ export class BpeTokenizer implements TokenCounter {
     this.rawNonSpecial = AddedMatcher.of(rawTokens.filter((t) => !t.special));
     this.normAll = AddedMatcher.of(normTokens);
     this.normNonSpecial = AddedMatcher.of(normTokens.filter((t) => !t.special));
+  }
+
+  /** The lookup tables, for the cache to store (see `tableCache.ts`). Not to be modified. */
+  tables(): BpeTables {
+    return { vSlots: this.vSlots, vHash: this.vHash, pLeft: this.pLeft, pRight: this.pRight, pRank: this.pRank, pResult: this.pResult };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -754,6 +721,117 @@ function hashBytes(b: Uint8Array, s: number, e: number): number {
 function pairHash(a: number, b: number): number {
   const h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);
   return h ^ (h >>> 16);
+}
+
+function sameToken(bytes: Uint8Array, offsets: Uint32Array, t: number, buf: Uint8Array, s: number, e: number): boolean {
+  const o = offsets[t];
+  if (offsets[t + 1] - o !== e - s) return false;
+  for (let k = 0; k < e - s; k++) if (bytes[o + k] !== buf[s + k]) return false;
+  return true;
+}
+
+/**
+ * Identifies how the tables are laid out: the hash functions' values on fixed input, and a
+ * version to bump when the layout changes otherwise. A cached table with another layout is rebuilt.
+ */
+export const TABLE_LAYOUT = `1:${hashBytes(Uint8Array.from([0, 1, 127, 128, 255]), 0, 5)}:${pairHash(123457, 98765)}`;
+
+function buildTables(v: VocabData): BpeTables {
+  const n = v.offsets.length - 1;
+  const vSize = nextPow2(n * 2);
+  const vSlots = new Int32Array(vSize);
+  const vHash = new Int32Array(vSize);
+  const vMask = vSize - 1;
+  for (let t = 0; t < n; t++) {
+    const s = v.offsets[t];
+    const e = v.offsets[t + 1];
+    if (e === s) continue;
+    const h = hashBytes(v.bytes, s, e);
+    let i = h & vMask;
+    let dup = false;
+    while (vSlots[i] !== 0) {
+      if (vHash[i] === h && sameToken(v.bytes, v.offsets, vSlots[i] - 1, v.bytes, s, e)) {
+        dup = true;
+        break;
+      }
+      i = (i + 1) & vMask;
+    }
+    // Duplicate byte strings keep the first (lowest) id, as the reference tokenizers do.
+    if (dup) continue;
+    vSlots[i] = t + 1;
+    vHash[i] = h;
+  }
+
+  const m = v.mergeLeft.length;
+  const pSize = nextPow2(Math.max(2, m * 2));
+  const pLeft = new Int32Array(pSize).fill(-1);
+  const pRight = new Int32Array(pSize);
+  const pRank = new Int32Array(pSize);
+  const pResult = new Int32Array(pSize);
+  const pMask = pSize - 1;
+  for (let r = 0; r < m; r++) {
+    const a = v.mergeLeft[r];
+    const b = v.mergeRight[r];
+    let i = pairHash(a, b) & pMask;
+    let dup = false;
+    while (pLeft[i] !== -1) {
+      if (pLeft[i] === a && pRight[i] === b) {
+        dup = true;
+        break;
+      }
+      i = (i + 1) & pMask;
+    }
+    if (dup) continue;
+    pLeft[i] = a;
+    pRight[i] = b;
+    pRank[i] = r;
+    pResult[i] = v.mergeResult[r];
+  }
+  return { vSlots, vHash, pLeft, pRight, pRank, pResult };
+}
+
+/**
+ * Whether tables handed in (from the cache) fit this vocabulary: their sizes, and a sample of
+ * their entries re-hashed and found again by probing. A cache written by another version of the
+ * hashing, or for other data, fails this and is rebuilt rather than miscounting.
+ */
+function tablesHold(t: BpeTables, v: VocabData): boolean {
+  const n = v.offsets.length - 1;
+  const vSize = t.vSlots.length;
+  const pSize = t.pLeft.length;
+  if (vSize !== nextPow2(n * 2) || t.vHash.length !== vSize) return false;
+  if (pSize < 2 || (pSize & (pSize - 1)) !== 0 || t.pRight.length !== pSize || t.pRank.length !== pSize || t.pResult.length !== pSize) return false;
+  if (v.mergeLeft.length > 0 && pSize !== nextPow2(v.mergeLeft.length * 2)) return false;
+  const SAMPLES = 256;
+  let seen = 0;
+  for (let k = 0; k < SAMPLES; k++) {
+    let i = Math.floor((k * vSize) / SAMPLES);
+    while (i < vSize && t.vSlots[i] === 0) i++;
+    if (i === vSize) break;
+    const id = t.vSlots[i] - 1;
+    if (id >= n || v.offsets[id + 1] === v.offsets[id]) return false;
+    const h = hashBytes(v.bytes, v.offsets[id], v.offsets[id + 1]);
+    if (t.vHash[i] !== h) return false;
+    let j = h & (vSize - 1);
+    while (j !== i) {
+      if (t.vSlots[j] === 0) return false;
+      j = (j + 1) & (vSize - 1);
+    }
+    seen++;
+  }
+  if (n > 0 && seen === 0) return false;
+  for (let k = 0; k < SAMPLES; k++) {
+    let i = Math.floor((k * pSize) / SAMPLES);
+    while (i < pSize && t.pLeft[i] === -1) i++;
+    if (i === pSize) break;
+    if (t.pLeft[i] < 0 || t.pLeft[i] >= n || t.pRight[i] < 0 || t.pRight[i] >= n || t.pResult[i] < 0 || t.pResult[i] >= n || t.pRank[i] < 0) return false;
+    let j = pairHash(t.pLeft[i], t.pRight[i]) & (pSize - 1);
+    while (j !== i) {
+      if (t.pLeft[j] === -1) return false;
+      j = (j + 1) & (pSize - 1);
+    }
+  }
+  return true;
 }
 
 /** Binary heap of merge candidates ordered by (rank, position). */

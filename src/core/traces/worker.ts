@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { traceReaderById } from '../ingest/traces/index';
 import { counterFor } from '../tokens/counters';
+import { setTableCacheDir } from '../tokens/tableCache';
 import { setVocabDir } from '../tokens/vocab';
 import { TraceAnalyzer } from './analyze';
 import { packRows } from './rowPack';
@@ -13,6 +14,7 @@ import { countLines, safeCut, type WorkerInit, type WorkerJob, type WorkerReply 
  */
 const init = workerData as WorkerInit;
 setVocabDir(init.vocabDir);
+setTableCacheDir(init.tableCacheDir);
 const analyzer = new TraceAnalyzer({ ...init.options, detail: 'summary' });
 
 // The pool keeps a second job queued here so this thread never waits for the main one between
