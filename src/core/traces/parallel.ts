@@ -65,13 +65,15 @@ export function rangeBoundaries(path: string, size: number, rangeBytes: number, 
   const cuts = [0];
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(1 << 16);
+    // Small reads: a cut lands half a line (a few KB) before the next line start, on average.
+    const buf = Buffer.alloc(1 << 13);
     for (let target = rangeBytes; target < size; ) {
       let found = -1;
       let pos = target;
       while (found < 0 && pos < size) {
         const n = readSync(fd, buf, 0, buf.length, pos);
-        if (n <= 0) break;
+        // One byte left: no newline with a byte after it (and stepping n - 1 would not move).
+        if (n <= 1) break;
         for (let i = 0; i < n - 1; i++) {
           if (buf[i] !== 10) continue;
           const next = buf[i + 1];
@@ -100,7 +102,23 @@ export function rangeBoundaries(path: string, size: number, rangeBytes: number, 
  * collecting garbage, gets round to sending more (that idling was about 1% of each worker's time).
  */
 async function runPool<R extends WorkerReply>(script: WorkerScript, init: WorkerInit, jobs: WorkerJob[], workers: number, work: WorkOptions, onDone: (reply: R, job: WorkerJob) => void): Promise<void> {
+  return runOnPool(startPool(script, init, Math.min(workers, jobs.length)), jobs, work, onDone);
+}
+
+/**
+ * Starts the threads. A thread takes tens of milliseconds to boot and load its bundle, so callers
+ * that have more to do before the first job (finding where to cut the file) start them first.
+ */
+function startPool(script: WorkerScript, init: WorkerInit, count: number): Worker[] {
   const pool: Worker[] = [];
+  for (let k = 0; k < count; k++) pool.push(startWorker(script, { workerData: init }));
+  return pool;
+}
+
+/** Runs `jobs` on the started `pool`, and terminates its threads when they are done or one fails. */
+async function runOnPool<R extends WorkerReply>(pool: Worker[], jobs: WorkerJob[], work: WorkOptions, onDone: (reply: R, job: WorkerJob) => void): Promise<void> {
+  // More threads than jobs: the spare ones go now.
+  for (const w of pool.splice(Math.max(1, jobs.length))) w.terminate().catch(() => undefined);
   let next = 0;
   let finished = 0;
   let failure: Error | undefined;
@@ -126,10 +144,7 @@ async function runPool<R extends WorkerReply>(script: WorkerScript, init: Worker
         if (failure) return;
         if (next < jobs.length) w.postMessage(jobs[next++]);
       };
-      const count = Math.min(workers, jobs.length);
-      for (let k = 0; k < count; k++) {
-        const w = startWorker(script, { workerData: init });
-        pool.push(w);
+      for (const w of pool) {
         w.on('message', (reply: WorkerReply) => {
           if (reply.kind === 'error') {
             clearInterval(timer);
@@ -185,11 +200,19 @@ export async function summarizeTraceFile(path: string, options: SummaryOptions &
   if (!reader || workers === 1 || size < (options.minParallelBytes ?? 16 << 20) || !cuttable(reader.lineIndependent === true, head)) {
     return summarizeTraceSource(traceFileSource(path, name), { ...options, reader: reader?.id });
   }
-  const cuts = rangeBoundaries(path, size, options.rangeBytes ?? 4 << 20, false);
+  const traceOptions: TraceOptions = pickTraceOptions(options);
+  // The threads boot while this one finds the cuts (no await until they have their listeners).
+  const pool = startPool(defaultScript(options.workerScript), { options: traceOptions, vocabDir: getVocabDir(), tableCacheDir: getTableCacheDir() }, workers);
+  let cuts: number[];
+  try {
+    cuts = rangeBoundaries(path, size, options.rangeBytes ?? 4 << 20, false);
+  } catch (e) {
+    for (const w of pool) w.terminate().catch(() => undefined);
+    throw e;
+  }
   const jobs: WorkerJob[] = [];
   for (let k = 0; k + 1 < cuts.length; k++) jobs.push({ kind: 'summarize', id: k, path, name, start: cuts[k], end: cuts[k + 1], reader: reader.id });
   const results = new Array<RangeResult | undefined>(jobs.length);
-  const traceOptions: TraceOptions = pickTraceOptions(options);
   // Parts are folded in file order as soon as every part before them is in, so the totals are
   // ready when the last worker replies rather than after a walk over every row.
   const builder = new TraceSummaryBuilder(name, reader.id);
@@ -213,7 +236,7 @@ export async function summarizeTraceFile(path: string, options: SummaryOptions &
     // Each range but the last ends just after a newline, so its line count is exact.
     lineOffset += r.lines;
   };
-  await runPool<Extract<WorkerReply, { kind: 'summarized' }>>(defaultScript(options.workerScript), { options: traceOptions, vocabDir: getVocabDir(), tableCacheDir: getTableCacheDir() }, jobs, workers, options, (reply) => {
+  await runOnPool<Extract<WorkerReply, { kind: 'summarized' }>>(pool, jobs, options, (reply) => {
     const { packed, ...rest } = reply;
     results[reply.id] = { ...rest, rows: unpackRows(packed) };
     for (; stitched < jobs.length && results[stitched]; stitched++) {
