@@ -14,8 +14,8 @@ import { summarizeRows, toRow, type FileTraceSummary, type TraceRow } from './su
  */
 
 /** A byte range of a file as a source (ranges start and end on line boundaries). */
-export function fileRangeSource(path: string, start: number, end: number, name = path): TextSource {
-  return traceFileSource(path, name, start, end);
+export function fileRangeSource(path: string, start: number, end: number, name = path, blocking = false): TextSource {
+  return traceFileSource(path, name, start, end, blocking);
 }
 
 /** Bytes of records read before they are analysed (about a hundred traces of typical length). */

@@ -30,7 +30,8 @@ parentPort!.on('message', (job: WorkerJob) => {
 });
 
 async function run(job: WorkerJob): Promise<WorkerReply> {
-  const source = fileRangeSource(job.path, job.start, job.end, job.name);
+  // Blocking reads: this thread has nothing else to do while it waits for the bytes.
+  const source = fileRangeSource(job.path, job.start, job.end, job.name, true);
   if (job.kind === 'count') {
     const counter = counterFor(job.tokenizer);
     let tokens = 0;

@@ -30,7 +30,7 @@ export const inspectEvalReader: TraceReader = {
       return;
     }
     const parts: Buffer[] = [];
-    for await (const c of source.byteChunks()) parts.push(c);
+    for await (const c of source.byteChunks()) parts.push(source.reusesChunks ? Buffer.from(c) : c);
     const data: Uint8Array = Buffer.concat(parts);
     let archive;
     try {

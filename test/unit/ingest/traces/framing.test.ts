@@ -102,6 +102,40 @@ test('files read as bytes give the same lines and offsets as text, across chunk 
   for await (const l of readRawLines(traceFileSource(path))) viaBytes.push(l);
   assert.deepEqual(viaBytes, viaText);
   assert.equal(viaBytes[1].text.length, 700_000);
+  // Blocking reads into one reused buffer: the unfinished line's bytes must survive the next read.
+  const viaBlocking = [];
+  for await (const l of readRawLines(traceFileSource(path, path, 0, undefined, true))) viaBlocking.push(l);
+  assert.deepEqual(viaBlocking, viaText);
+});
+
+test('blocking reads of byte ranges give the lines of those ranges, whatever falls on a read boundary', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { traceFileSource } = await import('../../../../src/core/ingest/traces/framing');
+  // Lines of 0–300 KB mixing one-, two-, three- and four-byte characters, so the 1 MB reads end
+  // inside lines and inside characters.
+  const alphabet = ['a', 'é', '中', '😀', ' ', '"'];
+  const lines: string[] = [];
+  let seed = 3;
+  for (let i = 0; i < 40; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const len = (seed >>> 8) % 300_000;
+    lines.push(alphabet[(seed >>> 4) % alphabet.length].repeat(len));
+  }
+  const text = lines.join('\n') + '\n';
+  const bytes = Buffer.from(text);
+  const path = join(mkdtempSync(join(tmpdir(), 'lines-')), 'f.jsonl');
+  writeFileSync(path, bytes);
+  const starts = [0];
+  for (const l of lines) starts.push(starts[starts.length - 1] + Buffer.byteLength(l) + 1);
+  for (const [a, b] of [[0, starts.length - 1], [3, 17], [10, 11], [20, starts.length - 1], [5, 5]]) {
+    const expected = [];
+    for await (const l of readRawLines(textSource('t', bytes.subarray(starts[a], starts[b]).toString('utf8')))) expected.push(l);
+    const got = [];
+    for await (const l of readRawLines(traceFileSource(path, path, starts[a], starts[b], true))) got.push(l);
+    assert.deepEqual(got, expected, `lines ${a}–${b}`);
+  }
 });
 
 test('LineDecoder decodes every byte sequence as Buffer#toString does, invalid bytes and byte-order marks included', () => {
