@@ -51,7 +51,38 @@ export interface ProblemInput {
   sketch?: ArrayLike<number>;
 }
 
-export function problemStats(problemId: string, traces: readonly ProblemInput[], maxPairs = 2000): ProblemStats {
+/**
+ * Pair similarities of a group's sketched traces (those with a non-empty sketch, in order),
+ * computed as they arrived: the similarity of traces i < j at `j * (j - 1) / 2 + i`. The file
+ * summary fills this while workers still run, so its last step does not wait for a million pairs.
+ */
+export class PairSimilarities {
+  private readonly sketches: ArrayLike<number>[] = [];
+  private sims: number[] | undefined = [];
+
+  /** Adds a trace's sketch, comparing it with every earlier one while the group is small enough to compare all pairs. */
+  add(sketch: ArrayLike<number>): void {
+    if (!this.sims) return;
+    const n = this.sketches.length;
+    if (((n + 1) * n) / 2 >= 2 * DEFAULT_MAX_PAIRS) {
+      // Past here `problemStats` compares a sample of pairs, chosen by the final group size.
+      this.sims = undefined;
+      this.sketches.length = 0;
+      return;
+    }
+    this.sketches.push(sketch);
+    for (let i = 0; i < n; i++) this.sims.push(sketchSimilarity(this.sketches[i], sketch));
+  }
+
+  /** Every pair's similarity in the order above, or undefined once the group outgrew comparing them all. */
+  get all(): readonly number[] | undefined {
+    return this.sims;
+  }
+}
+
+const DEFAULT_MAX_PAIRS = 2000;
+
+export function problemStats(problemId: string, traces: readonly ProblemInput[], maxPairs = DEFAULT_MAX_PAIRS, known?: readonly number[]): ProblemStats {
   const counts = new Map<string, number>();
   let withAnswer = 0;
   for (const t of traces) {
@@ -77,13 +108,20 @@ export function problemStats(problemId: string, traces: readonly ProblemInput[],
     let sum = 0;
     let n = 0;
     // Deterministic subset of pairs for very large groups.
-    const step = Math.max(1, Math.floor((sketched.length * (sketched.length - 1)) / 2 / maxPairs));
-    let k = 0;
-    for (let i = 0; i < sketched.length; i++) {
-      for (let j = i + 1; j < sketched.length; j++) {
-        if (k++ % step !== 0) continue;
-        sum += sketchSimilarity(sketched[i].sketch!, sketched[j].sketch!);
-        n++;
+    const total = (sketched.length * (sketched.length - 1)) / 2;
+    const step = Math.max(1, Math.floor(total / maxPairs));
+    if (step === 1 && known?.length === total) {
+      // The same pairs summed in the same order as below, so the mean is identical to the bit.
+      for (let i = 0; i < sketched.length; i++) for (let j = i + 1; j < sketched.length; j++) sum += known[(j * (j - 1)) / 2 + i];
+      n = total;
+    } else {
+      let k = 0;
+      for (let i = 0; i < sketched.length; i++) {
+        for (let j = i + 1; j < sketched.length; j++) {
+          if (k++ % step !== 0) continue;
+          sum += sketchSimilarity(sketched[i].sketch!, sketched[j].sketch!);
+          n++;
+        }
       }
     }
     similarity = n > 0 ? sum / n : undefined;
@@ -105,8 +143,11 @@ export function problemStats(problemId: string, traces: readonly ProblemInput[],
   };
 }
 
-/** Groups traces by problem id and summarises each problem and all of them. */
-export function summarizeProblems(traces: readonly ProblemInput[]): { problems: ProblemStats[]; overview: ProblemsOverview } {
+/**
+ * Groups traces by problem id and summarises each problem and all of them. `known`: similarities
+ * already computed per problem (see `PairSimilarities`), over the same traces in the same order.
+ */
+export function summarizeProblems(traces: readonly ProblemInput[], known?: ReadonlyMap<string, PairSimilarities>): { problems: ProblemStats[]; overview: ProblemsOverview } {
   const groups = new Map<string, ProblemInput[]>();
   for (const t of traces) {
     if (t.problemId === undefined) continue;
@@ -114,7 +155,7 @@ export function summarizeProblems(traces: readonly ProblemInput[]): { problems: 
     if (!g) groups.set(t.problemId, (g = []));
     g.push(t);
   }
-  const problems = [...groups.entries()].map(([id, g]) => problemStats(id, g));
+  const problems = [...groups.entries()].map(([id, g]) => problemStats(id, g, DEFAULT_MAX_PAIRS, known?.get(id)?.all));
   const multi = problems.filter((p) => p.traces > 1);
   const avg = (xs: (number | undefined)[]): number | undefined => {
     const v = xs.filter((x): x is number => x !== undefined);

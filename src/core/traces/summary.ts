@@ -2,7 +2,7 @@ import type { Problem } from '../ingest/problem';
 import type { ReportedUsage } from '../ingest/traces/record';
 import type { TraceAnalysis, UsageCheck } from './analyze';
 import { normalizeAnswer } from './answer';
-import { summarizeProblems, type ProblemInput, type ProblemsOverview, type ProblemStats } from './problems';
+import { PairSimilarities, summarizeProblems, type ProblemInput, type ProblemsOverview, type ProblemStats } from './problems';
 
 /**
  * A whole trace file in numbers: one compact row per record (what the CLI's `--json` prints and
@@ -147,6 +147,7 @@ export class TraceSummaryBuilder {
   private readonly priceRows = new Set<string>();
   private readonly byKind: Record<string, number> = {};
   private readonly problemInputs: ProblemInput[] = [];
+  private readonly pairs = new Map<string, PairSimilarities>();
   private markers = 0;
   private truncated = 0;
   private unclosed = 0;
@@ -204,11 +205,16 @@ export class TraceSummaryBuilder {
     if (r.correct === true) this.correct++;
     else if (r.correct === false) this.incorrect++;
     this.problemInputs.push({ problemId: r.problemId, thinking: r.thinking, correct: r.correct, answer: r.finalAnswer !== undefined ? normalizeAnswer(r.finalAnswer) : undefined, sketch: r.sketch });
+    if (r.problemId !== undefined && r.sketch && r.sketch.length > 0) {
+      let g = this.pairs.get(r.problemId);
+      if (!g) this.pairs.set(r.problemId, (g = new PairSimilarities()));
+      g.add(r.sketch);
+    }
   }
 
   finish(fileProblems: Problem[] = []): FileTraceSummary {
     const totals = { ...this.totals, priced: { ...this.totals.priced }, priceRows: [...this.priceRows].sort() };
-    const { problems, overview } = summarizeProblems(this.problemInputs);
+    const { problems, overview } = summarizeProblems(this.problemInputs, this.pairs);
     const markers = this.markers;
     return {
       file: this.file,

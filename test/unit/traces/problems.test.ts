@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { problemStats, summarizeProblems } from '../../../src/core/traces/problems';
+import { PairSimilarities, problemStats, summarizeProblems, type ProblemInput } from '../../../src/core/traces/problems';
 
 test('agreement, correct-vs-incorrect lengths, and the shorter-is-correct check', () => {
   const traces = [
@@ -32,4 +32,44 @@ test('overview across problems weights pairs, ignores single traces for agreemen
   assert.equal(overview.meanAgreement, 0.5);
   assert.equal(overview.correctShorterShare, 1);
   assert.equal(overview.pairs, 1);
+});
+
+test('similarities computed as traces arrive give exactly the summary computed at the end, small and sampled groups alike', () => {
+  let seed = 11;
+  const rand = (n: number): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+  // Sketches drawn from a small pool of hashes, so pairs overlap by varying amounts.
+  const sketch = (): Uint32Array => {
+    const size = rand(8) === 0 ? rand(64) : 64;
+    const set = new Set<number>();
+    while (set.size < size) set.add(rand(400) * 10_000_019);
+    return Uint32Array.from([...set].sort((a, b) => a - b));
+  };
+  const sizes = { a: 1, b: 2, c: 23, d: 89, e: 90, f: 130 };
+  const inputs: ProblemInput[] = [];
+  const left = new Map(Object.entries(sizes));
+  while ([...left.values()].some((n) => n > 0)) {
+    const open = [...left].filter(([, n]) => n > 0);
+    const [id, n] = open[rand(open.length)];
+    left.set(id, n - 1);
+    const kind = rand(10);
+    inputs.push({ problemId: id, thinking: rand(5000), correct: rand(3) === 0 ? undefined : rand(2) === 0, answer: String(rand(4)), sketch: kind === 0 ? undefined : kind === 1 ? new Uint32Array(0) : sketch() });
+  }
+  inputs.push({ thinking: 10, sketch: sketch() });
+  const known = new Map<string, PairSimilarities>();
+  for (const t of inputs) {
+    if (t.problemId === undefined || !t.sketch || t.sketch.length === 0) continue;
+    if (!known.has(t.problemId)) known.set(t.problemId, new PairSimilarities());
+    known.get(t.problemId)!.add(t.sketch);
+  }
+  assert.ok(known.get('d')!.all, 'a group of 89 sketched traces or fewer keeps every pair');
+  assert.equal(known.get('f')!.all, undefined, 'a group of 130 is left to the sampled comparison');
+  const atEnd = summarizeProblems(inputs);
+  const asTheyCame = summarizeProblems(inputs, known);
+  assert.deepEqual(asTheyCame, atEnd);
+  assert.ok(atEnd.problems.filter((p) => p.similarity !== undefined).length >= 4);
 });
