@@ -1,4 +1,4 @@
-import { sketchSimilarity } from './repetition';
+import { overlapSimilarity, sketchOverlap, sketchSimilarity } from './repetition';
 
 /**
  * Several traces of one problem: do their final answers agree, are the correct ones shorter
@@ -53,36 +53,49 @@ export interface ProblemInput {
 
 /**
  * Pair similarities of a group's sketched traces (those with a non-empty sketch, in order),
- * computed as they arrived: the similarity of traces i < j at `j * (j - 1) / 2 + i`. The file
- * summary fills this while workers still run, so its last step does not wait for a million pairs.
+ * computed as they arrive. The file summary fills these while its workers still run, so its last
+ * step does not wait for a million pairs. Each pair is kept as its overlap code (two bytes, see
+ * `sketchOverlap`), so a million pairs take 2 MB rather than 8.
  */
 export class PairSimilarities {
   private readonly sketches: ArrayLike<number>[] = [];
-  private sims: number[] | undefined = [];
+  private codes: Uint16Array | undefined = new Uint16Array(16);
+  /** Pairs stored: traces i < j at `j * (j - 1) / 2 + i`. */
+  private n = 0;
 
   /** Adds a trace's sketch, comparing it with every earlier one while the group is small enough to compare all pairs. */
   add(sketch: ArrayLike<number>): void {
-    if (!this.sims) return;
-    const n = this.sketches.length;
-    if (((n + 1) * n) / 2 >= 2 * DEFAULT_MAX_PAIRS) {
+    if (!this.codes) return;
+    const count = this.sketches.length;
+    if (((count + 1) * count) / 2 >= 2 * DEFAULT_MAX_PAIRS) {
       // Past here `problemStats` compares a sample of pairs, chosen by the final group size.
-      this.sims = undefined;
+      this.codes = undefined;
       this.sketches.length = 0;
       return;
     }
+    if (this.n + count > this.codes.length) {
+      const grown = new Uint16Array(Math.max(2 * this.codes.length, this.n + count));
+      grown.set(this.codes);
+      this.codes = grown;
+    }
+    for (let i = 0; i < count; i++) this.codes[this.n++] = sketchOverlap(this.sketches[i], sketch);
     this.sketches.push(sketch);
-    for (let i = 0; i < n; i++) this.sims.push(sketchSimilarity(this.sketches[i], sketch));
   }
 
-  /** Every pair's similarity in the order above, or undefined once the group outgrew comparing them all. */
-  get all(): readonly number[] | undefined {
-    return this.sims;
+  /** How many pairs are known: every pair of the traces added, or 0 once the group outgrew comparing them all. */
+  get pairs(): number {
+    return this.codes ? this.n : 0;
+  }
+
+  /** The similarity of the i-th and j-th traces added (i < j). */
+  similarity(i: number, j: number): number {
+    return overlapSimilarity(this.codes![(j * (j - 1)) / 2 + i]);
   }
 }
 
 const DEFAULT_MAX_PAIRS = 2000;
 
-export function problemStats(problemId: string, traces: readonly ProblemInput[], maxPairs = DEFAULT_MAX_PAIRS, known?: readonly number[]): ProblemStats {
+export function problemStats(problemId: string, traces: readonly ProblemInput[], maxPairs = DEFAULT_MAX_PAIRS, known?: PairSimilarities): ProblemStats {
   const counts = new Map<string, number>();
   let withAnswer = 0;
   for (const t of traces) {
@@ -110,9 +123,9 @@ export function problemStats(problemId: string, traces: readonly ProblemInput[],
     // Deterministic subset of pairs for very large groups.
     const total = (sketched.length * (sketched.length - 1)) / 2;
     const step = Math.max(1, Math.floor(total / maxPairs));
-    if (step === 1 && known?.length === total) {
+    if (step === 1 && known && known.pairs === total) {
       // The same pairs summed in the same order as below, so the mean is identical to the bit.
-      for (let i = 0; i < sketched.length; i++) for (let j = i + 1; j < sketched.length; j++) sum += known[(j * (j - 1)) / 2 + i];
+      for (let i = 0; i < sketched.length; i++) for (let j = i + 1; j < sketched.length; j++) sum += known.similarity(i, j);
       n = total;
     } else {
       let k = 0;
@@ -155,7 +168,7 @@ export function summarizeProblems(traces: readonly ProblemInput[], known?: Reado
     if (!g) groups.set(t.problemId, (g = []));
     g.push(t);
   }
-  const problems = [...groups.entries()].map(([id, g]) => problemStats(id, g, DEFAULT_MAX_PAIRS, known?.get(id)?.all));
+  const problems = [...groups.entries()].map(([id, g]) => problemStats(id, g, DEFAULT_MAX_PAIRS, known?.get(id)));
   const multi = problems.filter((p) => p.traces > 1);
   const avg = (xs: (number | undefined)[]): number | undefined => {
     const v = xs.filter((x): x is number => x !== undefined);
