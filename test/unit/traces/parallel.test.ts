@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileSource } from '../../../src/core/ingest/source';
 import { summarizeTraceSource } from '../../../src/core/traces/fileSummary';
 import { rangeBoundaries, summarizeTraceFile } from '../../../src/core/traces/parallel';
+import { seededRandom } from '../../support/random';
 
 test('a file summarised on two worker threads equals the one-thread summary', async () => {
   const examples = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'traces', 'traces.jsonl'), 'utf8').trim().split('\n');
@@ -79,14 +80,7 @@ test('cuts land on line starts when lines are longer than a read (lines of 5–6
 
 test('cuts equal a byte-by-byte reference, wherever the reads break (newlines around read ends, 1,500 random files)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ranges-'));
-  let seed = 7;
-  // mulberry32: an LCG's low bits cycle too short for `% n`.
-  const rand = (n: number): number => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
+  const rand = seededRandom(7);
   const check = (bytes: Buffer, rangeBytes: number, safe: boolean, what: string): void => {
     const path = join(dir, 'f.jsonl');
     writeFileSync(path, bytes);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PairSimilarities, problemStats, summarizeProblems, type ProblemInput } from '../../../src/core/traces/problems';
+import { seededRandom } from '../../support/random';
 
 test('agreement, correct-vs-incorrect lengths, and the shorter-is-correct check', () => {
   const traces = [
@@ -35,13 +36,7 @@ test('overview across problems weights pairs, ignores single traces for agreemen
 });
 
 test('similarities computed as traces arrive give exactly the summary computed at the end, small and sampled groups alike', () => {
-  let seed = 11;
-  const rand = (n: number): number => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
+  const rand = seededRandom(11);
   // Sketches drawn from a small pool of hashes, so pairs overlap by varying amounts.
   const sketch = (): Uint32Array => {
     const size = rand(8) === 0 ? rand(64) : 64;
