@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { TABLE_LAYOUT } from './bpe';
-import type { BpeTables, VocabData, VocabHeader } from './vocab';
+import { vocabHeader, type BpeTables, type VocabData, type VocabHeader } from './vocab';
 
 /**
  * A tokenizer's vocabulary with its built lookup tables, cached on disk. Loading a bundled
@@ -104,8 +104,7 @@ export function readCachedVocab(name: string, stamp: string, dir = getTableCache
 export function writeCachedVocab(name: string, stamp: string, v: VocabData, tables: BpeTables, dir = getTableCacheDir()): boolean {
   if (!dir) return false;
   const sections: [SectionName, Uint8Array | Uint32Array | Int32Array][] = [['offsets', v.offsets], ['bytes', v.bytes], ...INT_SECTIONS.map((s): [SectionName, Int32Array] => [s, tables[s]])];
-  const vocab: VocabHeader = { name: v.name, kind: v.kind, ignoreMerges: v.ignoreMerges, pretokenizer: v.pretokenizer, normalizer: v.normalizer, added: v.added, source: v.source };
-  const header: CacheHeader = { format: FORMAT, layout: TABLE_LAYOUT, stamp, vocab, sections: sections.map(([s, a]) => [s, a.length]) };
+  const header: CacheHeader = { format: FORMAT, layout: TABLE_LAYOUT, stamp, vocab: vocabHeader(v), sections: sections.map(([s, a]) => [s, a.length]) };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   let size = pad4(8 + headerBytes.length);
   for (const [, a] of sections) size = pad4(size + a.byteLength);

@@ -220,17 +220,13 @@ export function parseHfTokenizer(json: unknown, name: string, source: string): V
 
 const MAGIC = 0x31564c53; // 'SLV1'
 
+/** What a vocabulary file stores as JSON: everything but the arrays. */
+export function vocabHeader(v: VocabData): VocabHeader {
+  return { name: v.name, kind: v.kind, ignoreMerges: v.ignoreMerges, pretokenizer: v.pretokenizer, normalizer: v.normalizer, added: v.added, source: v.source };
+}
+
 export function encodeCompact(v: VocabData): Buffer {
-  const header: VocabHeader = {
-    name: v.name,
-    kind: v.kind,
-    ignoreMerges: v.ignoreMerges,
-    pretokenizer: v.pretokenizer,
-    normalizer: v.normalizer,
-    added: v.added,
-    source: v.source,
-  };
-  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const headerBytes = Buffer.from(JSON.stringify(vocabHeader(v)), 'utf8');
   const n = v.offsets.length - 1;
   const pad = (x: number): number => (x + 3) & ~3;
   const size = pad(8 + headerBytes.length) + 4 + pad(2 * n) + pad(v.bytes.length) + 4 + 12 * v.mergeLeft.length;
