@@ -16,7 +16,8 @@ import { vocabHeader, type BpeTables, type VocabData, type VocabHeader } from '.
  * `$XDG_CACHE_HOME/scaling-lens` (`~/.cache/scaling-lens`). Each entry is stamped with the file
  * it came from (path, size, modification time) and with the table layout (`TABLE_LAYOUT`); a
  * tokenizer checks a sample of the tables against its data before it uses them, so a stale or
- * damaged entry is rebuilt rather than trusted. Nothing fails when the folder cannot be written.
+ * damaged entry is rebuilt rather than trusted. At most three entries per vocabulary are kept.
+ * Nothing fails when the folder cannot be written.
  *
  * Format: 'SLT1' | u32 header length | header JSON | pad to 4 | the sections the header lists,
  * each padded to 4 bytes (little-endian, as every platform VS Code runs on).
@@ -24,6 +25,8 @@ import { vocabHeader, type BpeTables, type VocabData, type VocabHeader } from '.
 
 const MAGIC = 0x31544c53; // 'SLT1'
 const FORMAT = 1;
+/** Entries kept per vocabulary, newest first (see `writeCachedVocab`). */
+const KEEP_PER_VOCAB = 3;
 
 let configuredDir: string | undefined | null = null;
 
@@ -55,7 +58,8 @@ function entryPrefix(name: string): string {
   return `${name.replace(/[^\w.-]/g, '_')}-`;
 }
 
-function entryName(name: string, stamp: string): string {
+/** The file name of the entry for vocabulary `name` from the source with `stamp`. */
+export function entryName(name: string, stamp: string): string {
   let h = 0x811c9dc5 | 0;
   for (let i = 0; i < stamp.length; i++) h = Math.imul(h ^ stamp.charCodeAt(i), 0x01000193);
   return `${entryPrefix(name)}${(h >>> 0).toString(36)}.tables`;
@@ -131,15 +135,15 @@ export function writeCachedVocab(name: string, stamp: string, v: VocabData, tabl
     }
     return false;
   }
-  // Entries of the same vocabulary from other sources go once they are a day old: an upgrade
-  // leaves its predecessor's behind, while two installs in use side by side keep theirs.
+  // Each source of a vocabulary (an install, a checkout, a test's folder) has its own entry.
+  // The newest few are kept, so installs in use side by side keep theirs and the entries of
+  // sources long gone do not pile up.
   try {
-    const old = Date.now() - 24 * 3600e3;
-    for (const other of readdirSync(dir)) {
-      if (other === file || !other.startsWith(entryPrefix(name)) || !other.endsWith('.tables')) continue;
-      const path = join(dir, other);
-      if (statSync(path).mtimeMs < old) unlinkSync(path);
-    }
+    const siblings = readdirSync(dir)
+      .filter((f) => f.startsWith(entryPrefix(name)) && f.endsWith('.tables'))
+      .map((f) => ({ f, t: f === file ? Number.POSITIVE_INFINITY : statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+    for (const { f } of siblings.slice(KEEP_PER_VOCAB)) unlinkSync(join(dir, f));
   } catch {
     // Another process may be removing the same files.
   }

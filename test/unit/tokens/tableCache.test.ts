@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BpeTokenizer } from '../../../src/core/tokens/bpe';
 import { loadTokenizer, readBaseVocabFromPackages, unloadTokenizers } from '../../../src/core/tokens/bundled';
-import { getTableCacheDir, readCachedVocab, setTableCacheDir, writeCachedVocab } from '../../../src/core/tokens/tableCache';
+import { entryName, getTableCacheDir, readCachedVocab, setTableCacheDir, writeCachedVocab } from '../../../src/core/tokens/tableCache';
 import type { VocabData } from '../../../src/core/tokens/vocab';
 import { hardCases } from './corpus';
 
@@ -120,34 +120,23 @@ test('an unwritable cache folder leaves loading working', () => {
   }
 });
 
-test('an entry from another source of the same vocabulary is removed once it is a day old', () => {
+test('the three newest entries of a vocabulary are kept, whatever their sources; other vocabularies keep theirs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tables-'));
   const none = new Uint32Array(0);
   const tiny: VocabData = { name: 'tiny', kind: 'hf', ignoreMerges: false, pretokenizer: { type: 'hf', spec: null }, normalizer: null, added: [], source: 'test', bytes: new Uint8Array([97]), offsets: Uint32Array.from([0, 1]), mergeLeft: none, mergeRight: none, mergeResult: none };
   const tables = { vSlots: new Int32Array(2), vHash: new Int32Array(2), pLeft: new Int32Array(2).fill(-1), pRight: new Int32Array(2), pRank: new Int32Array(2), pResult: new Int32Array(2) };
-  const entries = (): string[] => readdirSync(dir).sort();
-  writeCachedVocab('tiny', 'install-a', tiny, tables, dir);
   writeCachedVocab('tinier', 'install-a', tiny, tables, dir);
-  writeCachedVocab('tiny', 'install-b', tiny, tables, dir);
-  assert.equal(entries().length, 3, 'two sources in use the same day both keep their entries');
-  const a = entryFile(dir, 'tiny', 'install-a');
-  const twoDaysAgo = new Date(Date.now() - 48 * 3600e3);
-  for (const f of entries()) utimesSync(join(dir, f), twoDaysAgo, twoDaysAgo);
-  writeCachedVocab('tiny', 'install-b', tiny, tables, dir);
-  assert.ok(!entries().includes(a), 'the old source of the same vocabulary is gone');
-  assert.equal(entries().length, 2, 'the entry just written and the other vocabulary stay');
-  assert.ok(readCachedVocab('tiny', 'install-b', dir));
-  assert.ok(readCachedVocab('tinier', 'install-a', dir));
-});
-
-/** Which file holds an entry: the one that disappears when only that entry is removed. */
-function entryFile(dir: string, name: string, stamp: string): string {
-  for (const f of readdirSync(dir)) {
-    const bytes = readFileSync(join(dir, f));
-    unlinkSync(join(dir, f));
-    const gone = readCachedVocab(name, stamp, dir) === undefined;
-    writeFileSync(join(dir, f), bytes);
-    if (gone) return f;
+  // Five sources written one after another, each older than the next.
+  for (let k = 0; k < 5; k++) {
+    writeCachedVocab('tiny', `install-${k}`, tiny, tables, dir);
+    const when = new Date(Date.now() - (10 - k) * 3600e3);
+    utimesSync(join(dir, entryName('tiny', `install-${k}`)), when, when);
   }
-  throw new Error('no such entry');
-}
+  const present = (stamp: string): boolean => readCachedVocab('tiny', stamp, dir) !== undefined;
+  assert.deepEqual([0, 1, 2, 3, 4].map((k) => present(`install-${k}`)), [false, false, true, true, true]);
+  assert.ok(readCachedVocab('tinier', 'install-a', dir), 'another vocabulary is not counted against this one');
+  // Writing an old source again makes it the newest; the oldest of the rest goes.
+  writeCachedVocab('tiny', 'install-0', tiny, tables, dir);
+  assert.deepEqual([0, 1, 2, 3, 4].map((k) => present(`install-${k}`)), [true, false, false, true, true]);
+  assert.equal(readdirSync(dir).length, 4, 'no temporary files left');
+});
