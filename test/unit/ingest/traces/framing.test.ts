@@ -157,6 +157,12 @@ test('LineDecoder decodes every byte sequence as Buffer#toString does, invalid b
     if (bytes.some((b) => b >= 0x80)) nonAscii++;
   }
   assert.ok(nonAscii > 10_000);
+  // All-ASCII lines take their own path: JSON as Python writes it by default (ensure_ascii).
+  for (let n = 0; n < 2_000; n++) {
+    const text = JSON.stringify({ t: String.fromCharCode(...Array.from({ length: rand(40) }, () => rand(0x7f))), u: '\\u00e9' });
+    const buf = Buffer.from(`${text}\n`);
+    assert.equal(decoder.decode(buf, 0, buf.length - 1), text);
+  }
 });
 
 test('the tag scanner finds what the tag regexes find, on random tag soup', async () => {
