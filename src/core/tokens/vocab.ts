@@ -330,14 +330,6 @@ export function findInNodeModules(rel: string): string | undefined {
   return undefined;
 }
 
-/** Reads a compact vocabulary from the configured folder, if it is there. */
-export function readCompactIfPresent(name: string, dir = getVocabDir()): VocabData | undefined {
-  if (!dir) return undefined;
-  const path = join(dir, compactFileName(name));
-  if (!existsSync(path)) return undefined;
-  return decodeCompact(readFileSync(path), path);
-}
-
 export function readJsonFile(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
