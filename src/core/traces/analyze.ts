@@ -393,14 +393,21 @@ export class TraceAnalyzer {
     if (u && u.output !== undefined) {
       const reasoning = u.reasoning ?? (r.thinkingKind === 'raw' ? Math.min(a.thinking, u.output) : 0);
       const input = u.input !== undefined ? u.input - (u.cachedInput ?? 0) : undefined;
-      a.cost = { ...costOf({ input, cachedInput: u.input !== undefined ? u.cachedInput : undefined, output: u.output - reasoning, reasoning }, row, 'reported'), scope: u.input !== undefined ? 'input+output' : 'output' };
+      a.cost = withScope(costOf({ input, cachedInput: u.input !== undefined ? u.cachedInput : undefined, output: u.output - reasoning, reasoning }, row, 'reported'), u.input !== undefined ? 'input+output' : 'output');
       return;
     }
-    a.cost = { ...costOf({ output: a.answer + a.toolCalls, reasoning: a.thinking }, row, a.tokenizer.exact ? 'counted' : 'estimated'), scope: 'output' };
+    a.cost = withScope(costOf({ output: a.answer + a.toolCalls, reasoning: a.thinking }, row, a.tokenizer.exact ? 'counted' : 'estimated'), 'output');
     if (r.thinkingKind === 'summary' || r.encryptedReasoning || r.redactedThinkingBlocks > 0) {
       a.costNote = 'reasoning is summarised or hidden and the file reports no usage: the real reasoning cost is higher than shown';
     }
   }
+}
+
+/** A cost with its scope, built in place (a copy per trace showed in file summaries). */
+function withScope(cost: Cost, scope: TraceCost['scope']): TraceCost {
+  const c = cost as TraceCost;
+  c.scope = scope;
+  return c;
 }
 
 function preview(text: string, start: number, end: number): string {

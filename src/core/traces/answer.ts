@@ -43,7 +43,10 @@ const NUMBER = /-?\d[\d,]*(?:\.\d+)?(?:\/\d+)?/g;
 /** The final answer in a text, by the first rule that finds one: boxed, answer phrase, last number. */
 export function extractAnswer(text: string): ExtractedAnswer | undefined {
   const boxed = lastBoxed(text);
-  if (boxed && boxed.value.trim() !== '') return { ...boxed, value: boxed.value.trim(), normalized: normalizeAnswer(boxed.value), rule: 'boxed' };
+  if (boxed) {
+    const value = boxed.value.trim();
+    if (value !== '') return { value, normalized: normalizeAnswer(boxed.value), rule: 'boxed', start: boxed.start, end: boxed.end };
+  }
   let phrase: RegExpExecArray | undefined;
   ANSWER_PHRASE.lastIndex = 0;
   for (let m = ANSWER_PHRASE.exec(text); m; m = ANSWER_PHRASE.exec(text)) {

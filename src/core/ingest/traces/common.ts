@@ -143,9 +143,14 @@ export function anthropicUsageOf(u: unknown): ReportedUsage | undefined {
   return clean({ input, cachedInput: read > 0 ? read : uncached === undefined ? undefined : 0, output, reasoning, total: input !== undefined && output !== undefined ? input + output : undefined });
 }
 
+/** The fields that are set, in this order (a field by field copy: every record of a file pays for it). */
 function clean(u: ReportedUsage): ReportedUsage {
   const out: ReportedUsage = {};
-  for (const [k, v] of Object.entries(u) as [keyof ReportedUsage, number | undefined][]) if (v !== undefined) out[k] = v;
+  if (u.input !== undefined) out.input = u.input;
+  if (u.cachedInput !== undefined) out.cachedInput = u.cachedInput;
+  if (u.output !== undefined) out.output = u.output;
+  if (u.reasoning !== undefined) out.reasoning = u.reasoning;
+  if (u.total !== undefined) out.total = u.total;
   return out;
 }
 
