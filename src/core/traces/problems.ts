@@ -1,4 +1,4 @@
-import { overlapSimilarity, sketchOverlap, sketchSimilarity } from './repetition';
+import { sketchSimilarity } from './repetition';
 
 /**
  * Several traces of one problem: do their final answers agree, are the correct ones shorter
@@ -51,153 +51,182 @@ export interface ProblemInput {
   sketch?: ArrayLike<number>;
 }
 
-/**
- * Pair similarities of a group's sketched traces (those with a non-empty sketch, in order),
- * computed as they arrive. The file summary fills these while its workers still run, so its last
- * step does not wait for a million pairs. Each pair is kept as its overlap code (two bytes, see
- * `sketchOverlap`), so a million pairs take 2 MB rather than 8.
- */
-export class PairSimilarities {
-  private readonly sketches: ArrayLike<number>[] = [];
-  private codes: Uint16Array | undefined = new Uint16Array(16);
-  /** Pairs stored: traces i < j at `j * (j - 1) / 2 + i`. */
-  private n = 0;
-
-  /** Adds a trace's sketch, comparing it with every earlier one while the group is small enough to compare all pairs. */
-  add(sketch: ArrayLike<number>): void {
-    if (!this.codes) return;
-    const count = this.sketches.length;
-    if (((count + 1) * count) / 2 >= 2 * DEFAULT_MAX_PAIRS) {
-      // Past here `problemStats` compares a sample of pairs, chosen by the final group size.
-      this.codes = undefined;
-      this.sketches.length = 0;
-      return;
-    }
-    if (this.n + count > this.codes.length) {
-      const grown = new Uint16Array(Math.max(2 * this.codes.length, this.n + count));
-      grown.set(this.codes);
-      this.codes = grown;
-    }
-    for (let i = 0; i < count; i++) this.codes[this.n++] = sketchOverlap(this.sketches[i], sketch);
-    this.sketches.push(sketch);
-  }
-
-  /** How many pairs are known: every pair of the traces added, or 0 once the group outgrew comparing them all. */
-  get pairs(): number {
-    return this.codes ? this.n : 0;
-  }
-
-  /** The similarity of the i-th and j-th traces added (i < j). */
-  similarity(i: number, j: number): number {
-    return overlapSimilarity(this.codes![(j * (j - 1)) / 2 + i]);
-  }
-}
-
 const DEFAULT_MAX_PAIRS = 2000;
 
-export function problemStats(problemId: string, traces: readonly ProblemInput[], maxPairs = DEFAULT_MAX_PAIRS, known?: PairSimilarities): ProblemStats {
-  const counts = new Map<string, number>();
-  let withAnswer = 0;
-  for (const t of traces) {
-    if (t.answer === undefined || t.answer === '') continue;
-    withAnswer++;
-    counts.set(t.answer, (counts.get(t.answer) ?? 0) + 1);
+/**
+ * One problem's traces folded in one at a time: what `problemStats` reports, kept as counts and
+ * sums instead of the group. The file summary folds each row in as the workers send it, so its
+ * last step only reads these out (grouping 100k traces and walking each group once every worker
+ * was done took 170 ms with both cores otherwise idle).
+ */
+export class ProblemFold {
+  traces = 0;
+  private withAnswer = 0;
+  private readonly answerCounts = new Map<string, number>();
+  private thinkingSum = 0;
+  private readonly correctThinking: number[] = [];
+  private readonly incorrectThinking: number[] = [];
+  private correctSum = 0;
+  private incorrectSum = 0;
+  /** Of the (correct, incorrect) pairs so far, those where the correct trace thought less (ties count half). */
+  private wins = 0;
+  private judged = 0;
+  private shortestThinking = 0;
+  private shortestIsCorrect = false;
+  /** The sketched traces' sketches, in order. */
+  private readonly sketches: ArrayLike<number>[] = [];
+  /**
+   * The similarities of every pair so far, summed as the traces arrive (each new one against
+   * those before it), while the group is small enough for every pair; bigger groups compare a
+   * sample of pairs chosen by their final size (see `stats`).
+   */
+  private similaritySum = 0;
+  private everyPair = true;
+
+  add(thinking: number, correct: boolean | undefined, answer: string | undefined, sketch: ArrayLike<number> | undefined): void {
+    this.traces++;
+    if (answer !== undefined && answer !== '') {
+      this.withAnswer++;
+      this.answerCounts.set(answer, (this.answerCounts.get(answer) ?? 0) + 1);
+    }
+    this.thinkingSum += thinking;
+    if (correct === true) {
+      for (const w of this.incorrectThinking) this.wins += thinking < w ? 1 : thinking === w ? 0.5 : 0;
+      this.correctThinking.push(thinking);
+      this.correctSum += thinking;
+    } else if (correct === false) {
+      for (const c of this.correctThinking) this.wins += c < thinking ? 1 : c === thinking ? 0.5 : 0;
+      this.incorrectThinking.push(thinking);
+      this.incorrectSum += thinking;
+    }
+    if (correct !== undefined) {
+      // The first of the shortest, as a reduce over the judged traces in order picks it.
+      if (this.judged === 0 || thinking < this.shortestThinking) {
+        this.shortestThinking = thinking;
+        this.shortestIsCorrect = correct;
+      }
+      this.judged++;
+    }
+    if (sketch && sketch.length > 0) {
+      const earlier = this.sketches;
+      const n = earlier.length;
+      if (this.everyPair && ((n + 1) * n) / 2 >= 2 * DEFAULT_MAX_PAIRS) this.everyPair = false;
+      if (this.everyPair) for (let i = 0; i < n; i++) this.similaritySum += sketchSimilarity(earlier[i], sketch);
+      earlier.push(sketch);
+    }
   }
-  const answers = [...counts.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  const correct = traces.filter((t) => t.correct === true);
-  const incorrect = traces.filter((t) => t.correct === false);
-  const mean = (xs: readonly ProblemInput[]): number | undefined => (xs.length > 0 ? xs.reduce((s, t) => s + t.thinking, 0) / xs.length : undefined);
-  let shorter: number | undefined;
-  if (correct.length > 0 && incorrect.length > 0) {
-    let wins = 0;
-    for (const c of correct) for (const w of incorrect) wins += c.thinking < w.thinking ? 1 : c.thinking === w.thinking ? 0.5 : 0;
-    shorter = wins / (correct.length * incorrect.length);
-  }
-  const judged = traces.filter((t) => t.correct !== undefined);
-  const shortest = judged.length > 0 ? judged.reduce((a, b) => (b.thinking < a.thinking ? b : a)) : undefined;
-  let similarity: number | undefined;
-  const sketched = traces.filter((t) => t.sketch && t.sketch.length > 0);
-  if (sketched.length > 1) {
-    let sum = 0;
-    let n = 0;
-    // Deterministic subset of pairs for very large groups.
-    const total = (sketched.length * (sketched.length - 1)) / 2;
-    const step = Math.max(1, Math.floor(total / maxPairs));
-    if (step === 1 && known && known.pairs === total) {
-      // The same pairs summed in the same order as below, so the mean is identical to the bit.
-      for (let i = 0; i < sketched.length; i++) for (let j = i + 1; j < sketched.length; j++) sum += known.similarity(i, j);
-      n = total;
-    } else {
-      let k = 0;
-      for (let i = 0; i < sketched.length; i++) {
-        for (let j = i + 1; j < sketched.length; j++) {
-          if (k++ % step !== 0) continue;
-          sum += sketchSimilarity(sketched[i].sketch!, sketched[j].sketch!);
-          n++;
+
+  stats(problemId: string, maxPairs = DEFAULT_MAX_PAIRS): ProblemStats {
+    const answers = [...this.answerCounts.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    const nc = this.correctThinking.length;
+    const ni = this.incorrectThinking.length;
+    let similarity: number | undefined;
+    const sketched = this.sketches;
+    if (sketched.length > 1) {
+      let sum = 0;
+      let n = 0;
+      // Deterministic subset of pairs for very large groups.
+      const total = (sketched.length * (sketched.length - 1)) / 2;
+      const step = Math.max(1, Math.floor(total / maxPairs));
+      if (step === 1 && this.everyPair) {
+        sum = this.similaritySum;
+        n = total;
+      } else {
+        let k = 0;
+        for (let i = 0; i < sketched.length; i++) {
+          for (let j = i + 1; j < sketched.length; j++) {
+            if (k++ % step !== 0) continue;
+            sum += sketchSimilarity(sketched[i], sketched[j]);
+            n++;
+          }
         }
       }
+      similarity = n > 0 ? sum / n : undefined;
     }
-    similarity = n > 0 ? sum / n : undefined;
+    return {
+      problemId,
+      traces: this.traces,
+      answers,
+      majority: answers[0]?.value,
+      agreement: this.withAnswer > 0 ? answers[0].count / this.withAnswer : undefined,
+      correct: nc,
+      incorrect: ni,
+      meanThinking: this.traces > 0 ? this.thinkingSum / this.traces : 0,
+      meanThinkingCorrect: nc > 0 ? this.correctSum / nc : undefined,
+      meanThinkingIncorrect: ni > 0 ? this.incorrectSum / ni : undefined,
+      correctShorterShare: nc > 0 && ni > 0 ? this.wins / (nc * ni) : undefined,
+      shortestCorrect: nc > 0 && ni > 0 && this.judged > 0 ? this.shortestIsCorrect : undefined,
+      similarity,
+    };
   }
-  return {
-    problemId,
-    traces: traces.length,
-    answers,
-    majority: answers[0]?.value,
-    agreement: withAnswer > 0 ? answers[0].count / withAnswer : undefined,
-    correct: correct.length,
-    incorrect: incorrect.length,
-    meanThinking: mean(traces) ?? 0,
-    meanThinkingCorrect: mean(correct),
-    meanThinkingIncorrect: mean(incorrect),
-    correctShorterShare: shorter,
-    shortestCorrect: correct.length > 0 && incorrect.length > 0 ? shortest?.correct : undefined,
-    similarity,
-  };
 }
 
-/**
- * Groups traces by problem id and summarises each problem and all of them. `known`: similarities
- * already computed per problem (see `PairSimilarities`), over the same traces in the same order.
- */
-export function summarizeProblems(traces: readonly ProblemInput[], known?: ReadonlyMap<string, PairSimilarities>): { problems: ProblemStats[]; overview: ProblemsOverview } {
-  const groups = new Map<string, ProblemInput[]>();
-  for (const t of traces) {
-    if (t.problemId === undefined) continue;
-    let g = groups.get(t.problemId);
-    if (!g) groups.set(t.problemId, (g = []));
-    g.push(t);
-  }
-  const problems = [...groups.entries()].map(([id, g]) => problemStats(id, g, DEFAULT_MAX_PAIRS, known?.get(id)));
-  const multi = problems.filter((p) => p.traces > 1);
-  const avg = (xs: (number | undefined)[]): number | undefined => {
-    const v = xs.filter((x): x is number => x !== undefined);
-    return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
-  };
-  let wins = 0;
-  let pairs = 0;
-  for (const p of problems) {
-    if (p.correctShorterShare !== undefined) {
-      const n = p.correct * p.incorrect;
-      wins += p.correctShorterShare * n;
-      pairs += n;
+export function problemStats(problemId: string, traces: readonly ProblemInput[], maxPairs = DEFAULT_MAX_PAIRS): ProblemStats {
+  const fold = new ProblemFold();
+  for (const t of traces) fold.add(t.thinking, t.correct, t.answer, t.sketch);
+  return fold.stats(problemId, maxPairs);
+}
+
+/** Every problem of a file folded in trace by trace, with the overview's sums (see `ProblemFold`). */
+export class ProblemsFold {
+  private readonly groups = new Map<string, ProblemFold>();
+  private correctSum = 0;
+  private correctCount = 0;
+  private incorrectSum = 0;
+  private incorrectCount = 0;
+
+  add(problemId: string | undefined, thinking: number, correct: boolean | undefined, answer: string | undefined, sketch: ArrayLike<number> | undefined): void {
+    if (correct === true) {
+      this.correctSum += thinking;
+      this.correctCount++;
+    } else if (correct === false) {
+      this.incorrectSum += thinking;
+      this.incorrectCount++;
     }
+    if (problemId === undefined) return;
+    let g = this.groups.get(problemId);
+    if (!g) this.groups.set(problemId, (g = new ProblemFold()));
+    g.add(thinking, correct, answer, sketch);
   }
-  const both = problems.filter((p) => p.shortestCorrect !== undefined);
-  const allCorrect = traces.filter((t) => t.correct === true);
-  const allIncorrect = traces.filter((t) => t.correct === false);
-  return {
-    problems,
-    overview: {
-      problems: problems.length,
-      multiTrace: multi.length,
-      meanAgreement: avg(multi.map((p) => p.agreement)),
-      meanSimilarity: avg(multi.map((p) => p.similarity)),
-      meanThinkingCorrect: avg(allCorrect.map((t) => t.thinking)),
-      meanThinkingIncorrect: avg(allIncorrect.map((t) => t.thinking)),
-      correctShorterShare: pairs > 0 ? wins / pairs : undefined,
-      shortestCorrectRate: both.length > 0 ? both.filter((p) => p.shortestCorrect).length / both.length : undefined,
-      pairs,
-    },
-  };
+
+  finish(): { problems: ProblemStats[]; overview: ProblemsOverview } {
+    const problems: ProblemStats[] = [];
+    for (const [id, g] of this.groups) problems.push(g.stats(id));
+    const multi = problems.filter((p) => p.traces > 1);
+    const avg = (xs: (number | undefined)[]): number | undefined => {
+      const v = xs.filter((x): x is number => x !== undefined);
+      return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
+    };
+    let wins = 0;
+    let pairs = 0;
+    for (const p of problems) {
+      if (p.correctShorterShare !== undefined) {
+        const n = p.correct * p.incorrect;
+        wins += p.correctShorterShare * n;
+        pairs += n;
+      }
+    }
+    const both = problems.filter((p) => p.shortestCorrect !== undefined);
+    return {
+      problems,
+      overview: {
+        problems: problems.length,
+        multiTrace: multi.length,
+        meanAgreement: avg(multi.map((p) => p.agreement)),
+        meanSimilarity: avg(multi.map((p) => p.similarity)),
+        meanThinkingCorrect: this.correctCount > 0 ? this.correctSum / this.correctCount : undefined,
+        meanThinkingIncorrect: this.incorrectCount > 0 ? this.incorrectSum / this.incorrectCount : undefined,
+        correctShorterShare: pairs > 0 ? wins / pairs : undefined,
+        shortestCorrectRate: both.length > 0 ? both.filter((p) => p.shortestCorrect).length / both.length : undefined,
+        pairs,
+      },
+    };
+  }
+}
+
+/** Groups traces by problem id and summarises each problem and all of them. */
+export function summarizeProblems(traces: readonly ProblemInput[]): { problems: ProblemStats[]; overview: ProblemsOverview } {
+  const fold = new ProblemsFold();
+  for (const t of traces) fold.add(t.problemId, t.thinking, t.correct, t.answer, t.sketch);
+  return fold.finish();
 }

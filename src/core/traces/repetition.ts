@@ -228,29 +228,14 @@ export class ShingleSketch {
   }
 }
 
-/** Estimated Jaccard similarity of the shingle sets two sketches came from. */
+/** Estimated Jaccard similarity of the shingle sets two sketches came from: shared values of the bottom-k of their union, over its size. */
 export function sketchSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  return overlapSimilarity(sketchOverlap(a, b));
-}
-
-/** The similarity an overlap code stands for (see `sketchOverlap`). */
-export function overlapSimilarity(code: number): number {
-  return (code >>> 7) / (code & 127);
-}
-
-/**
- * `sketchSimilarity` as the two small integers it divides, in one number: shared values of the
- * bottom-k of the union, times 128, plus that bottom-k's size (both at most 64). Two bytes keep a
- * pair's similarity exactly, where a float would take eight.
- */
-export function sketchOverlap(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const na = a.length;
   const nb = b.length;
-  if (na === 0 || nb === 0) return na === nb ? (1 << 7) | 1 : 1;
+  if (na === 0 || nb === 0) return na === nb ? 1 : 0;
   const k = Math.min(Math.max(na, nb), 64);
-  // Bottom-k of the union, and how many of those are in both. The merge steps without branching
-  // on which side is smaller (a coin flip the CPU mispredicts): half the time per pair, which is
-  // what the file summary's last step spends on a million pairs.
+  // The merge steps without branching on which side is smaller (a coin flip the CPU
+  // mispredicts): half the time per pair, and a file summary compares a million pairs.
   let i = 0;
   let j = 0;
   let taken = 0;
@@ -267,7 +252,7 @@ export function sketchOverlap(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   }
   // One side ran out: the rest of the bottom-k comes from the other, shared by neither.
   if (taken < k) taken = Math.min(k, taken + (na - i) + (nb - j));
-  return (both << 7) | taken;
+  return both / taken;
 }
 
 function grow(a: Int32Array, cap: number): Int32Array {

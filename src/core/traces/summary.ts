@@ -2,7 +2,7 @@ import type { Problem } from '../ingest/problem';
 import type { ReportedUsage } from '../ingest/traces/record';
 import type { TraceAnalysis, UsageCheck } from './analyze';
 import { normalizeAnswer } from './answer';
-import { PairSimilarities, summarizeProblems, type ProblemInput, type ProblemsOverview, type ProblemStats } from './problems';
+import { ProblemsFold, type ProblemsOverview, type ProblemStats } from './problems';
 
 /**
  * A whole trace file in numbers: one compact row per record (what the CLI's `--json` prints and
@@ -146,8 +146,7 @@ export class TraceSummaryBuilder {
   };
   private readonly priceRows = new Set<string>();
   private readonly byKind: Record<string, number> = {};
-  private readonly problemInputs: ProblemInput[] = [];
-  private readonly pairs = new Map<string, PairSimilarities>();
+  private readonly problems = new ProblemsFold();
   private markers = 0;
   private truncated = 0;
   private unclosed = 0;
@@ -204,17 +203,12 @@ export class TraceSummaryBuilder {
     }
     if (r.correct === true) this.correct++;
     else if (r.correct === false) this.incorrect++;
-    this.problemInputs.push({ problemId: r.problemId, thinking: r.thinking, correct: r.correct, answer: r.finalAnswer !== undefined ? normalizeAnswer(r.finalAnswer) : undefined, sketch: r.sketch });
-    if (r.problemId !== undefined && r.sketch && r.sketch.length > 0) {
-      let g = this.pairs.get(r.problemId);
-      if (!g) this.pairs.set(r.problemId, (g = new PairSimilarities()));
-      g.add(r.sketch);
-    }
+    this.problems.add(r.problemId, r.thinking, r.correct, r.finalAnswer !== undefined ? normalizeAnswer(r.finalAnswer) : undefined, r.sketch);
   }
 
   finish(fileProblems: Problem[] = []): FileTraceSummary {
     const totals = { ...this.totals, priced: { ...this.totals.priced }, priceRows: [...this.priceRows].sort() };
-    const { problems, overview } = summarizeProblems(this.problemInputs, this.pairs);
+    const { problems, overview } = this.problems.finish();
     const markers = this.markers;
     return {
       file: this.file,
