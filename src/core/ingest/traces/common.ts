@@ -29,7 +29,10 @@ export function idString(v: unknown): string | undefined {
 }
 
 export function first(o: Obj, keys: readonly string[]): unknown {
-  for (const k of keys) if (o[k] !== undefined && o[k] !== null) return o[k];
+  for (const k of keys) {
+    const v = o[k];
+    if (v !== undefined && v !== null) return v;
+  }
   return undefined;
 }
 
