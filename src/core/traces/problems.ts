@@ -60,14 +60,12 @@ const DEFAULT_MAX_PAIRS = 2000;
  * was done took 170 ms with both cores otherwise idle).
  */
 export class ProblemFold {
-  traces = 0;
+  private traces = 0;
   private withAnswer = 0;
   private readonly answerCounts = new Map<string, number>();
   private thinkingSum = 0;
   private readonly correctThinking: number[] = [];
   private readonly incorrectThinking: number[] = [];
-  private correctSum = 0;
-  private incorrectSum = 0;
   /** Of the (correct, incorrect) pairs so far, those where the correct trace thought less (ties count half). */
   private wins = 0;
   private judged = 0;
@@ -93,11 +91,9 @@ export class ProblemFold {
     if (correct === true) {
       for (const w of this.incorrectThinking) this.wins += thinking < w ? 1 : thinking === w ? 0.5 : 0;
       this.correctThinking.push(thinking);
-      this.correctSum += thinking;
     } else if (correct === false) {
       for (const c of this.correctThinking) this.wins += c < thinking ? 1 : c === thinking ? 0.5 : 0;
       this.incorrectThinking.push(thinking);
-      this.incorrectSum += thinking;
     }
     if (correct !== undefined) {
       // The first of the shortest, as a reduce over the judged traces in order picks it.
@@ -120,6 +116,7 @@ export class ProblemFold {
     const answers = [...this.answerCounts.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
     const nc = this.correctThinking.length;
     const ni = this.incorrectThinking.length;
+    const addUp = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
     let similarity: number | undefined;
     const sketched = this.sketches;
     if (sketched.length > 1) {
@@ -152,10 +149,10 @@ export class ProblemFold {
       correct: nc,
       incorrect: ni,
       meanThinking: this.traces > 0 ? this.thinkingSum / this.traces : 0,
-      meanThinkingCorrect: nc > 0 ? this.correctSum / nc : undefined,
-      meanThinkingIncorrect: ni > 0 ? this.incorrectSum / ni : undefined,
+      meanThinkingCorrect: nc > 0 ? addUp(this.correctThinking) / nc : undefined,
+      meanThinkingIncorrect: ni > 0 ? addUp(this.incorrectThinking) / ni : undefined,
       correctShorterShare: nc > 0 && ni > 0 ? this.wins / (nc * ni) : undefined,
-      shortestCorrect: nc > 0 && ni > 0 && this.judged > 0 ? this.shortestIsCorrect : undefined,
+      shortestCorrect: nc > 0 && ni > 0 ? this.shortestIsCorrect : undefined,
       similarity,
     };
   }
