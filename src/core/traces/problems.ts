@@ -68,7 +68,6 @@ export class ProblemFold {
   private readonly incorrectThinking: number[] = [];
   /** Of the (correct, incorrect) pairs so far, those where the correct trace thought less (ties count half). */
   private wins = 0;
-  private judged = 0;
   private shortestThinking = 0;
   private shortestIsCorrect = false;
   /** The sketched traces' sketches, in order. */
@@ -96,12 +95,12 @@ export class ProblemFold {
       this.incorrectThinking.push(thinking);
     }
     if (correct !== undefined) {
-      // The first of the shortest, as a reduce over the judged traces in order picks it.
-      if (this.judged === 0 || thinking < this.shortestThinking) {
+      // The first of the shortest, as a reduce over the judged traces in order picks it (this
+      // trace is already in its list: one judged trace means it is the first).
+      if (this.correctThinking.length + this.incorrectThinking.length === 1 || thinking < this.shortestThinking) {
         this.shortestThinking = thinking;
         this.shortestIsCorrect = correct;
       }
-      this.judged++;
     }
     if (sketch && sketch.length > 0) {
       const earlier = this.sketches;
